@@ -1,0 +1,17 @@
+from collections.abc import Callable
+from typing import Any
+
+__version__: str
+
+def validate(json: str) -> dict[str, Any]: ...
+def simulate(
+    json: str,
+    draws: int,
+    seed: int,
+    mode: str,
+    threads: int | None = None,
+    chunk_size: int = 64,
+    keep_paths: int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, Any]: ...
+def row_blocks(n_years: int, destinations: list[str]) -> list[tuple[str, str | None, int]]: ...

@@ -1,0 +1,334 @@
+//! Parameter distributions (MODEL.md section 8).
+//!
+//! A value is drawn by pushing one keyed uniform through the distribution's
+//! inverse CDF (statrs). Inverse-CDF sampling keeps two scenarios that give the
+//! same parameter slightly different distributions on the same quantile, which
+//! is what makes comparisons on common random numbers sharp.
+
+use statrs::distribution::{
+    Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform,
+};
+
+/// z such that Φ(z) = 0.95; turns a (p5, p95) pair into a lognormal σ.
+const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// A parsed distribution, ready to sample.
+#[derive(Debug, Clone)]
+pub enum Dist {
+    Fixed(f64),
+    Normal(Normal),
+    LogNormal(LogNormal),
+    Gamma(Gamma),
+    Beta(Beta),
+    Uniform(Uniform),
+    Triangular(Triangular),
+    /// PERT: a beta on [min, max] with shapes from the mode.
+    Pert { min: f64, max: f64, beta: Beta },
+}
+
+/// The set of values a distribution can produce: `lo`/`hi` with openness.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Support {
+    pub lo: f64,
+    pub lo_open: bool,
+    pub hi: f64,
+    pub hi_open: bool,
+}
+
+impl Support {
+    fn closed(lo: f64, hi: f64) -> Self {
+        Support { lo, lo_open: false, hi, hi_open: false }
+    }
+    fn open(lo: f64, hi: f64) -> Self {
+        Support { lo, lo_open: true, hi, hi_open: true }
+    }
+    pub fn describe(&self) -> String {
+        if self.lo == self.hi {
+            return format!("{}", self.lo);
+        }
+        let lo = if self.lo == f64::NEG_INFINITY { "−∞".to_string() } else { fmt(self.lo) };
+        let hi = if self.hi == f64::INFINITY { "∞".to_string() } else { fmt(self.hi) };
+        format!(
+            "{}{lo}, {hi}{}",
+            if self.lo_open { "(" } else { "[" },
+            if self.hi_open { ")" } else { "]" }
+        )
+    }
+}
+
+fn fmt(x: f64) -> String {
+    format!("{x}")
+}
+
+/// What a field's values must lie in (MODEL.md sections 8 and 11.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Domain {
+    /// Any real number (state costs).
+    Real,
+    /// `[0, ∞)`: counts, hazard ratios, elasticities, investment prices.
+    NonNegative,
+    /// `(0, ∞)`: caseloads `base` and `target`.
+    Positive,
+    /// `[0, 1)`: annual probabilities (a beta is accepted).
+    Probability,
+    /// `[0, 1]`: refusion shares, coverage.
+    Share,
+    /// `(−1, ∞)`: discount rate, indexation.
+    AboveMinusOne,
+}
+
+impl Domain {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Domain::Real => "any real number",
+            Domain::NonNegative => "a non-negative value, support in [0, ∞)",
+            Domain::Positive => "a positive value, support in (0, ∞)",
+            Domain::Probability => "a probability, support in [0, 1)",
+            Domain::Share => "a share, support in [0, 1]",
+            Domain::AboveMinusOne => "a rate above −1, support in (−1, ∞)",
+        }
+    }
+
+    pub fn admits(self, s: Support) -> bool {
+        let lo_ok = |bound: f64, open_allowed: bool| s.lo > bound || (s.lo == bound && (open_allowed || s.lo_open));
+        match self {
+            Domain::Real => true,
+            Domain::NonNegative => s.lo >= 0.0,
+            Domain::Positive => lo_ok(0.0, false),
+            Domain::Probability => s.lo >= 0.0 && (s.hi < 1.0 || (s.hi == 1.0 && s.hi_open)),
+            Domain::Share => s.lo >= 0.0 && s.hi <= 1.0,
+            Domain::AboveMinusOne => lo_ok(-1.0, false),
+        }
+    }
+}
+
+impl Dist {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Dist::Fixed(_) => "fixed",
+            Dist::Normal(_) => "normal",
+            Dist::LogNormal(_) => "lognormal",
+            Dist::Gamma(_) => "gamma",
+            Dist::Beta(_) => "beta",
+            Dist::Uniform(_) => "uniform",
+            Dist::Triangular(_) => "triangular",
+            Dist::Pert { .. } => "pert",
+        }
+    }
+
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Dist::Fixed(_))
+    }
+
+    pub fn support(&self) -> Support {
+        match self {
+            Dist::Fixed(v) => Support::closed(*v, *v),
+            Dist::Normal(_) => Support::open(f64::NEG_INFINITY, f64::INFINITY),
+            Dist::LogNormal(_) | Dist::Gamma(_) => Support::open(0.0, f64::INFINITY),
+            Dist::Beta(_) => Support::open(0.0, 1.0),
+            Dist::Uniform(d) => Support::closed(d.min(), d.max()),
+            Dist::Triangular(d) => Support::closed(d.min(), d.max()),
+            Dist::Pert { min, max, .. } => Support::closed(*min, *max),
+        }
+    }
+
+    /// The value at quantile `u` ∈ (0, 1).
+    pub fn quantile(&self, u: f64) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Normal(d) => d.inverse_cdf(u),
+            Dist::LogNormal(d) => d.inverse_cdf(u),
+            Dist::Gamma(d) => d.inverse_cdf(u),
+            Dist::Beta(d) => d.inverse_cdf(u),
+            Dist::Uniform(d) => d.inverse_cdf(u),
+            Dist::Triangular(d) => d.inverse_cdf(u),
+            Dist::Pert { min, max, beta } => min + (max - min) * beta.inverse_cdf(u),
+        }
+    }
+
+    /// The mean, for `mean_field` runs with `draws` that want a point value and
+    /// for describing assumptions.
+    pub fn mean(&self) -> f64 {
+        use statrs::statistics::Distribution;
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Normal(d) => d.mean().unwrap_or(f64::NAN),
+            Dist::LogNormal(d) => d.mean().unwrap_or(f64::NAN),
+            Dist::Gamma(d) => d.mean().unwrap_or(f64::NAN),
+            Dist::Beta(d) => d.mean().unwrap_or(f64::NAN),
+            Dist::Uniform(d) => d.mean().unwrap_or(f64::NAN),
+            Dist::Triangular(d) => d.mean().unwrap_or(f64::NAN),
+            Dist::Pert { min, max, beta } => min + (max - min) * beta.mean().unwrap_or(f64::NAN),
+        }
+    }
+}
+
+/// Named numeric arguments of a distribution table, already checked to be finite.
+pub trait Args {
+    fn get(&self, key: &str) -> Option<f64>;
+}
+
+/// Builds a distribution from its name and arguments. `Err` holds a message
+/// about the arguments (the caller prefixes the field path).
+pub fn build(name: &str, args: &dyn Args) -> Result<Dist, String> {
+    let need = |k: &str| args.get(k).ok_or_else(|| format!("`{name}` needs `{k}`"));
+    let positive = |k: &str, v: f64| {
+        if v > 0.0 {
+            Ok(v)
+        } else {
+            Err(format!("`{k}` must be > 0, got {v}"))
+        }
+    };
+    match name {
+        "fixed" => Ok(Dist::Fixed(need("value")?)),
+        "normal" => {
+            let mean = need("mean")?;
+            let sd = positive("sd", need("sd")?)?;
+            Normal::new(mean, sd).map(Dist::Normal).map_err(|e| e.to_string())
+        }
+        "lognormal" => {
+            let (mu, sigma) = match (args.get("median"), args.get("p5")) {
+                (Some(median), None) => {
+                    let median = positive("median", median)?;
+                    (median.ln(), positive("sd_log", need("sd_log")?)?)
+                }
+                (None, Some(p5)) => {
+                    let p5 = positive("p5", p5)?;
+                    let p95 = positive("p95", need("p95")?)?;
+                    if p95 <= p5 {
+                        return Err(format!("`p95` ({p95}) must be greater than `p5` ({p5})"));
+                    }
+                    ((p5.ln() + p95.ln()) / 2.0, (p95.ln() - p5.ln()) / (2.0 * Z95))
+                }
+                _ => return Err("`lognormal` needs either `median` and `sd_log`, or `p5` and `p95`".into()),
+            };
+            LogNormal::new(mu, sigma).map(Dist::LogNormal).map_err(|e| e.to_string())
+        }
+        "gamma" => {
+            let mean = positive("mean", need("mean")?)?;
+            let sd = positive("sd", need("sd")?)?;
+            let shape = (mean / sd).powi(2);
+            let rate = mean / (sd * sd);
+            Gamma::new(shape, rate).map(Dist::Gamma).map_err(|e| e.to_string())
+        }
+        "beta" => {
+            let (a, b) = match (args.get("mean"), args.get("a")) {
+                (Some(mean), None) => {
+                    let sd = positive("sd", need("sd")?)?;
+                    if !(mean > 0.0 && mean < 1.0) {
+                        return Err(format!("`mean` must be in (0, 1), got {mean}"));
+                    }
+                    let var = sd * sd;
+                    if var >= mean * (1.0 - mean) {
+                        return Err(format!(
+                            "`sd` ({sd}) is too large for `mean` {mean}: sd² must be below mean·(1 − mean)"
+                        ));
+                    }
+                    let common = mean * (1.0 - mean) / var - 1.0;
+                    (mean * common, (1.0 - mean) * common)
+                }
+                (None, Some(a)) => (positive("a", a)?, positive("b", need("b")?)?),
+                _ => return Err("`beta` needs either `mean` and `sd`, or `a` and `b`".into()),
+            };
+            Beta::new(a, b).map(Dist::Beta).map_err(|e| e.to_string())
+        }
+        "uniform" => {
+            let (low, high) = (need("low")?, need("high")?);
+            if high <= low {
+                return Err(format!("`high` ({high}) must be greater than `low` ({low})"));
+            }
+            Uniform::new(low, high).map(Dist::Uniform).map_err(|e| e.to_string())
+        }
+        "triangular" | "pert" => {
+            let (min, mode, max) = (need("min")?, need("mode")?, need("max")?);
+            if !(min < max) {
+                return Err(format!("`max` ({max}) must be greater than `min` ({min})"));
+            }
+            if !(min <= mode && mode <= max) {
+                return Err(format!("`mode` ({mode}) must lie in [min, max] = [{min}, {max}]"));
+            }
+            if name == "triangular" {
+                Triangular::new(min, max, mode).map(Dist::Triangular).map_err(|e| e.to_string())
+            } else {
+                let a = 1.0 + 4.0 * (mode - min) / (max - min);
+                let b = 1.0 + 4.0 * (max - mode) / (max - min);
+                let beta = Beta::new(a, b).map_err(|e| e.to_string())?;
+                Ok(Dist::Pert { min, max, beta })
+            }
+        }
+        other => Err(format!("unknown distribution `{other}`")),
+    }
+}
+
+/// The argument names each distribution accepts, for unknown-key checks.
+pub fn allowed_args(name: &str) -> &'static [&'static str] {
+    match name {
+        "fixed" => &["value"],
+        "normal" | "gamma" => &["mean", "sd"],
+        "lognormal" => &["median", "sd_log", "p5", "p95"],
+        "beta" => &["mean", "sd", "a", "b"],
+        "uniform" => &["low", "high"],
+        "triangular" | "pert" => &["min", "mode", "max"],
+        _ => &[],
+    }
+}
+
+pub const NAMES: &[&str] = &["fixed", "normal", "lognormal", "gamma", "beta", "uniform", "triangular", "pert"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct M(HashMap<&'static str, f64>);
+    impl Args for M {
+        fn get(&self, key: &str) -> Option<f64> {
+            self.0.get(key).copied()
+        }
+    }
+    fn mk(name: &str, kv: &[(&'static str, f64)]) -> Result<Dist, String> {
+        build(name, &M(kv.iter().copied().collect()))
+    }
+
+    #[test]
+    fn lognormal_from_p5_p95_hits_quantiles() {
+        let d = mk("lognormal", &[("p5", 0.3), ("p95", 0.9)]).unwrap();
+        assert!((d.quantile(0.05) - 0.3).abs() < 1e-9);
+        assert!((d.quantile(0.95) - 0.9).abs() < 1e-9);
+    }
+
+    #[test]
+    fn moments_are_matched() {
+        let g = mk("gamma", &[("mean", 4.0), ("sd", 2.0)]).unwrap();
+        assert!((g.mean() - 4.0).abs() < 1e-12);
+        let b = mk("beta", &[("mean", 0.2), ("sd", 0.05)]).unwrap();
+        assert!((b.mean() - 0.2).abs() < 1e-12);
+        let p = mk("pert", &[("min", 1.0), ("mode", 1.25), ("max", 1.6)]).unwrap();
+        assert!((p.mean() - (1.0 + 4.0 * 1.25 + 1.6) / 6.0).abs() < 1e-12);
+        assert!(p.quantile(1e-9) >= 1.0 && p.quantile(1.0 - 1e-9) <= 1.6);
+    }
+
+    #[test]
+    fn bad_arguments_are_errors() {
+        assert!(mk("beta", &[("mean", 0.5), ("sd", 0.6)]).is_err());
+        assert!(mk("uniform", &[("low", 2.0), ("high", 1.0)]).is_err());
+        assert!(mk("pert", &[("min", 1.0), ("mode", 3.0), ("max", 2.0)]).is_err());
+        assert!(mk("normal", &[("mean", 1.0)]).is_err());
+        assert!(mk("weibull", &[]).is_err());
+    }
+
+    #[test]
+    fn domains() {
+        let beta = mk("beta", &[("a", 2.0), ("b", 5.0)]).unwrap();
+        assert!(Domain::Probability.admits(beta.support()));
+        let normal = mk("normal", &[("mean", 0.1), ("sd", 0.01)]).unwrap();
+        assert!(!Domain::Probability.admits(normal.support()));
+        assert!(!Domain::NonNegative.admits(normal.support()));
+        assert!(Domain::Real.admits(normal.support()));
+        assert!(Domain::Positive.admits(mk("gamma", &[("mean", 1.0), ("sd", 1.0)]).unwrap().support()));
+        assert!(!Domain::Positive.admits(Dist::Fixed(0.0).support()));
+        assert!(!Domain::Probability.admits(Dist::Fixed(1.0).support()));
+        assert!(Domain::Share.admits(Dist::Fixed(1.0).support()));
+        assert!(!Domain::AboveMinusOne.admits(Dist::Fixed(-1.0).support()));
+    }
+}

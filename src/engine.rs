@@ -1,0 +1,300 @@
+//! The monthly step for both arms of one draw (MODEL.md section 4).
+//!
+//! Counts are `f64` in both modes: integers in `stochastic` mode (exact up to
+//! 2^53), expectations in `mean_field` mode, so one code path serves both.
+//! The two arms advance in lockstep and read the same uniforms.
+
+use crate::model::{DrawModel, Effect};
+use crate::outputs::{Arm, BreakEven, Layout, ARMS, EXTRA_JOB_EDUCATION, INFLOW, INVESTMENT, NET, SAVINGS};
+use crate::rng::fill_transition_uniforms;
+use crate::sampling::{poisson_quantile, Binomial};
+use crate::scenario::{CELLS, LAST_CELL};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Stochastic,
+    MeanField,
+}
+
+impl Mode {
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "stochastic" => Some(Mode::Stochastic),
+            "mean_field" => Some(Mode::MeanField),
+            _ => None,
+        }
+    }
+}
+
+/// What identifies a draw's random streams.
+#[derive(Debug, Clone, Copy)]
+pub struct DrawKey {
+    pub seed: u64,
+    pub draw: u64,
+}
+
+/// Stocks of one arm: duration cells per segment, destinations per segment.
+struct ArmState {
+    cells: Vec<[f64; CELLS]>,
+    dest: Vec<f64>,
+}
+
+/// Reusable scratch space for one worker.
+pub struct Workspace {
+    /// `[segment][stage]` uniforms of the current month.
+    uniforms: Vec<f64>,
+    per_segment: usize,
+    effect: Effect,
+    probs: Vec<f64>,
+    binomials: Vec<Binomial>,
+    arrivals: Vec<f64>,
+    relapses: Vec<f64>,
+}
+
+impl Workspace {
+    pub fn new(n_segments: usize, n_dest: usize) -> Self {
+        Workspace {
+            uniforms: vec![0.0; n_segments * uniform_count(n_dest)],
+            per_segment: uniform_count(n_dest),
+            effect: Effect {
+                active: false,
+                hazard_ratio: vec![1.0; n_dest],
+                relapse_ratio: vec![1.0; n_dest],
+                cost: 0.0,
+            },
+            probs: vec![0.0; n_dest],
+            binomials: vec![Binomial::new(0.0); n_dest],
+            arrivals: vec![0.0; n_dest],
+            relapses: vec![0.0; n_dest],
+        }
+    }
+}
+
+/// Uniforms per segment-month: inflow, an exit stage per (cell, destination),
+/// a relapse stage per destination.
+fn uniform_count(n_dest: usize) -> usize {
+    1 + CELLS * n_dest + n_dest
+}
+
+#[inline]
+fn exit_stage(cell: usize, k: usize, n_dest: usize) -> usize {
+    1 + cell * n_dest + k
+}
+
+#[inline]
+fn relapse_stage(k: usize, n_dest: usize) -> usize {
+    1 + CELLS * n_dest + k
+}
+
+/// Monthly stocks of one draw, `[arm][month][state]`, for fan charts.
+pub struct PathSink<'a> {
+    pub out: &'a mut [f32],
+}
+
+/// Simulates one draw and writes its row (see [`Layout`]); when `paths` is
+/// given, also the measured stock of every month, state and arm.
+pub fn simulate_draw(
+    m: &DrawModel,
+    mode: Mode,
+    key: DrawKey,
+    layout: &Layout,
+    ws: &mut Workspace,
+    row: &mut [f64],
+    mut paths: Option<PathSink>,
+) {
+    row.iter_mut().for_each(|x| *x = 0.0);
+    let k_n = m.n_dest;
+    let n_states = k_n + 1;
+    let stochastic = mode == Mode::Stochastic;
+    let mut arms: Vec<ArmState> = ARMS
+        .iter()
+        .map(|_| ArmState {
+            cells: m
+                .segments
+                .iter()
+                .map(|s| {
+                    let mut c = [0.0; CELLS];
+                    c[s.initial_cell] = if stochastic { s.initial.round_ties_even() } else { s.initial };
+                    c
+                })
+                .collect(),
+            dest: vec![0.0; m.segments.len() * k_n],
+        })
+        .collect();
+    let mut break_even = BreakEven::default();
+    let mut npv = 0.0;
+    let mut extra_job_education = 0.0;
+
+    for t in 0..m.months {
+        let y = m.year_of_month[t];
+        // 1. Inflow, the same draw in both arms.
+        let mut inflow_total = 0.0;
+        for (s, seg) in m.segments.iter().enumerate() {
+            let n_in = if stochastic {
+                let u = &mut ws.uniforms[s * ws.per_segment..(s + 1) * ws.per_segment];
+                fill_transition_uniforms(key.seed, key.draw, s as u64, t as u64, u);
+                poisson_quantile(seg.inflow_month, u[0])
+            } else {
+                seg.inflow_month
+            };
+            inflow_total += n_in;
+            for arm in arms.iter_mut() {
+                arm.cells[s][0] += n_in;
+            }
+        }
+        row[layout.shared(INFLOW, y)] += inflow_total;
+
+        // The intervention's effect depends on B_T, the intervention arm's
+        // targeted benefit stock after inflow.
+        let b_t: f64 = m
+            .segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.targeted)
+            .map(|(s, _)| arms[1].cells[s].iter().sum::<f64>())
+            .sum();
+        m.effect(t, b_t, &mut ws.effect);
+        let investment = ws.effect.cost - m.funding_month[y];
+        row[layout.shared(INVESTMENT, y)] += investment;
+
+        // 2. Costs on the stocks as they now stand; these are also the measured stocks.
+        let mut cost = [0.0f64; 2];
+        for arm in ARMS {
+            let st = &arms[arm as usize];
+            let mut muni = 0.0;
+            let mut state = 0.0;
+            let mut benefit_stock = 0.0;
+            for (s, cells) in st.cells.iter().enumerate() {
+                let bm = &m.benefit_municipal[s * m.n_years + y];
+                let bs = &m.benefit_state[s * m.n_years + y];
+                for d in 0..CELLS {
+                    muni += cells[d] * bm[d];
+                    state += cells[d] * bs[d];
+                    benefit_stock += cells[d];
+                }
+            }
+            row[layout.stock(arm, 0, y)] += benefit_stock;
+            let path_base = (arm as usize * m.months + t) * n_states;
+            if let Some(p) = paths.as_mut() {
+                p.out[path_base] = benefit_stock as f32;
+            }
+            for k in 0..k_n {
+                let dk: f64 = (0..m.segments.len()).map(|s| st.dest[s * k_n + k]).sum();
+                muni += dk * m.dest_municipal[k];
+                state += dk * m.dest_state[k];
+                row[layout.stock(arm, 1 + k, y)] += dk;
+                if let Some(p) = paths.as_mut() {
+                    p.out[path_base + 1 + k] = dk as f32;
+                }
+            }
+            cost[arm as usize] = m.perspective_cost(muni, state);
+            row[layout.cost(arm, y)] += cost[arm as usize];
+        }
+        let savings = cost[1] - cost[0];
+        row[layout.shared(SAVINGS, y)] += savings;
+        let net = investment + savings;
+        row[layout.shared(NET, y)] += net;
+        npv += net * m.discount[t];
+        break_even.push(t, net);
+
+        // 3–5. Hazards, exits, relapse, per segment, both arms on the same uniforms.
+        let mut gross_job_education = [0.0f64; 2];
+        for s in 0..m.segments.len() {
+            for arm in ARMS {
+                let treated = arm == Arm::Intervention && ws.effect.active && m.segments[s].targeted;
+                step_segment(m, s, treated, stochastic, ws, &mut arms[arm as usize]);
+                for k in 0..k_n {
+                    row[layout.flow(arm, k, y)] += ws.arrivals[k];
+                    if m.job_education.contains(&k) {
+                        gross_job_education[arm as usize] += ws.arrivals[k];
+                    }
+                }
+                row[layout.relapse(arm, y)] += ws.relapses.iter().sum::<f64>();
+            }
+        }
+        extra_job_education += gross_job_education[1] - gross_job_education[0];
+        let last_month_of_year = t + 1 == m.months || m.year_of_month[t + 1] != y;
+        if last_month_of_year {
+            row[layout.shared(EXTRA_JOB_EDUCATION, y)] = extra_job_education;
+        }
+    }
+    // Average stocks over the months of each year.
+    for arm in ARMS {
+        for st in 0..n_states {
+            for y in 0..m.n_years {
+                let c = layout.stock(arm, st, y);
+                row[c] /= m.months_in_year[y];
+            }
+        }
+    }
+    row[layout.npv()] = npv;
+    row[layout.break_even()] = break_even.month(m.months);
+}
+
+/// Exits and relapse of one segment in one arm for one month. Leaves the
+/// month's arrivals per destination in `ws.arrivals` and relapses in `ws.relapses`.
+fn step_segment(m: &DrawModel, s: usize, treated: bool, stochastic: bool, ws: &mut Workspace, st: &mut ArmState) {
+    let Workspace { uniforms, per_segment, effect, probs, binomials, arrivals, relapses } = ws;
+    let k_n = m.n_dest;
+    let seg = &m.segments[s];
+    let uniforms = &uniforms[s * *per_segment..(s + 1) * *per_segment];
+    // 3. Hazards → probability of leaving to each destination this month.
+    let mut total = 0.0;
+    for k in 0..k_n {
+        let h = seg.hazard[k] * if treated { effect.hazard_ratio[k] } else { 1.0 };
+        probs[k] = h;
+        total += h;
+    }
+    let leave = -(-total).exp_m1();
+    for p in probs.iter_mut() {
+        *p = if total > 0.0 { *p / total * leave } else { 0.0 };
+    }
+    if stochastic {
+        // Sequential conditional binomials give the multinomial.
+        let mut used = 0.0;
+        for k in 0..k_n {
+            let rest = 1.0 - used;
+            let p = if rest > 0.0 { (probs[k] / rest).min(1.0) } else { 0.0 };
+            binomials[k] = Binomial::new(p);
+            used += probs[k];
+        }
+    }
+    // 4. Exits; stayers move up one cell.
+    arrivals.iter_mut().for_each(|a| *a = 0.0);
+    let cells = &mut st.cells[s];
+    let mut next = [0.0; CELLS];
+    for (d, &n) in cells.iter().enumerate() {
+        if n <= 0.0 {
+            continue;
+        }
+        let mut remaining = n;
+        for k in 0..k_n {
+            let x = if stochastic {
+                binomials[k].quantile(remaining, uniforms[exit_stage(d, k, k_n)])
+            } else {
+                n * probs[k]
+            };
+            arrivals[k] += x;
+            remaining -= x;
+        }
+        next[(d + 1).min(LAST_CELL)] += remaining;
+    }
+    // 5. Relapse from each destination stock, this month's arrivals included.
+    let dest = &mut st.dest[s * k_n..(s + 1) * k_n];
+    for k in 0..k_n {
+        dest[k] += arrivals[k];
+        let rate = m.relapse_hazard[k] * if treated { effect.relapse_ratio[k] } else { 1.0 };
+        let p = -(-rate).exp_m1();
+        let back = if p <= 0.0 || dest[k] <= 0.0 {
+            0.0
+        } else if stochastic {
+            Binomial::new(p).quantile(dest[k], uniforms[relapse_stage(k, k_n)])
+        } else {
+            dest[k] * p
+        };
+        dest[k] -= back;
+        next[m.reentry_cell] += back;
+        relapses[k] = back;
+    }
+    *cells = next;
+}

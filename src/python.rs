@@ -1,0 +1,178 @@
+//! The Python binding (`indsats._core`): the only file that knows pyo3.
+//!
+//! Inputs are extracted first (the scenario as JSON text), the run happens on a
+//! worker thread with the GIL released, and the calling thread wakes every
+//! 100 ms to check for Ctrl-C and report progress. Results become NumPy arrays
+//! once, without copying. Core errors map to `ValueError` (bad scenario or
+//! options) and `KeyboardInterrupt` (cancelled); a panic, which would be a bug,
+//! becomes `RuntimeError` instead of taking the interpreter down.
+
+use crate::engine::Mode;
+use crate::error::Error;
+use crate::run::{paths_within, run, RunOptions, RunOutput, DEFAULT_PATH_BUDGET};
+use crate::scenario::{Perspective, Scenario};
+use numpy::{IntoPyArray, PyArrayMethods};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+
+fn to_py(e: Error) -> PyErr {
+    match e {
+        Error::Invalid { .. } | Error::Options(_) => PyValueError::new_err(e.to_string()),
+        Error::Cancelled => PyKeyboardInterrupt::new_err("the run was cancelled"),
+    }
+}
+
+fn parse(json: &str) -> PyResult<Scenario> {
+    Scenario::from_json_str(json).map_err(to_py)
+}
+
+/// Validates a scenario (JSON text) and describes it: horizon, names, parameters.
+#[pyfunction]
+fn validate<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
+    let sc = parse(json)?;
+    let d = PyDict::new(py);
+    d.set_item("name", &sc.name)?;
+    d.set_item("start", format!("{:04}-{:02}", sc.start_year, sc.start_month))?;
+    d.set_item("months", sc.months())?;
+    d.set_item("calendar_years", sc.calendar_years())?;
+    d.set_item("destinations", sc.destinations.iter().map(|x| x.name.clone()).collect::<Vec<_>>())?;
+    d.set_item("segments", sc.segments.iter().map(|x| x.name.clone()).collect::<Vec<_>>())?;
+    let perspective = match sc.perspective {
+        Perspective::Municipal => "municipal",
+        Perspective::State => "state",
+        Perspective::Public => "public",
+    };
+    d.set_item("perspective", perspective)?;
+    d.set_item(
+        "components",
+        sc.intervention.as_ref().map(|iv| iv.components.iter().map(|c| c.name.clone()).collect::<Vec<_>>()),
+    )?;
+    let params = PyList::empty(py);
+    for p in &sc.params {
+        let s = p.dist.support();
+        params.append((p.path.clone(), p.dist.name(), p.dist.mean(), s.lo, s.hi))?;
+    }
+    d.set_item("parameters", params)?;
+    Ok(d)
+}
+
+/// Runs a scenario. `progress`, if given, is called with the number of
+/// finished draws about ten times a second from the calling thread.
+#[pyfunction]
+#[pyo3(signature = (json, draws, seed, mode, threads=None, chunk_size=64, keep_paths=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn simulate<'py>(
+    py: Python<'py>,
+    json: &str,
+    draws: usize,
+    seed: u64,
+    mode: &str,
+    threads: Option<usize>,
+    chunk_size: usize,
+    keep_paths: Option<usize>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let sc = parse(json)?;
+    let mode = Mode::parse(mode).ok_or_else(|| {
+        PyValueError::new_err(format!("mode must be \"stochastic\" or \"mean_field\", got {mode:?}"))
+    })?;
+    let mut opts = RunOptions::new(draws, seed, mode);
+    opts.threads = threads;
+    opts.chunk_size = chunk_size;
+    opts.keep_paths = keep_paths.unwrap_or_else(|| paths_within(&sc, DEFAULT_PATH_BUDGET).max(1));
+
+    let done = Arc::new(AtomicU64::new(0));
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::channel::<Result<RunOutput, Error>>();
+    // A Mutex makes the receiver shareable with the GIL-free closures below.
+    let rx = Mutex::new(rx);
+    let worker = {
+        let (done, cancel) = (Arc::clone(&done), Arc::clone(&cancel));
+        std::thread::Builder::new()
+            .name("indsats-run".into())
+            .spawn(move || {
+                let _ = tx.send(run(&sc, &opts, &done, &cancel));
+            })
+            .map_err(|e| PyRuntimeError::new_err(format!("could not start the run: {e}")))?
+    };
+    let stop = |py: Python<'_>| {
+        cancel.store(true, Ordering::Relaxed);
+        py.detach(|| {
+            let _ = worker_join(&rx);
+        });
+    };
+    let outcome = loop {
+        let received = py.detach(|| lock(&rx).recv_timeout(Duration::from_millis(100)));
+        match received {
+            Ok(result) => break result,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(PyRuntimeError::new_err("internal error: the simulation thread stopped unexpectedly"))
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if let Err(e) = py.check_signals() {
+            stop(py);
+            return Err(e);
+        }
+        if let Some(cb) = &progress {
+            if let Err(e) = cb.call1(py, (done.load(Ordering::Relaxed),)) {
+                stop(py);
+                return Err(e);
+            }
+        }
+    };
+    let _ = worker.join();
+    let out = outcome.map_err(to_py)?;
+    if let Some(cb) = &progress {
+        cb.call1(py, (out.draws,))?;
+    }
+    result_dict(py, out)
+}
+
+type Outcome = Result<RunOutput, Error>;
+
+fn lock(rx: &Mutex<mpsc::Receiver<Outcome>>) -> std::sync::MutexGuard<'_, mpsc::Receiver<Outcome>> {
+    rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Waits for a cancelled run to hand back its result (or to die).
+fn worker_join(rx: &Mutex<mpsc::Receiver<Outcome>>) -> Option<Outcome> {
+    lock(rx).recv().ok()
+}
+
+fn result_dict(py: Python<'_>, out: RunOutput) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    let width = out.layout.width();
+    d.set_item("npv_column", out.layout.npv())?;
+    d.set_item("break_even_column", out.layout.break_even())?;
+    d.set_item("n_years", out.layout.n_years)?;
+    let rows = out.rows.into_pyarray(py).reshape([out.draws, width])?;
+    d.set_item("rows", rows)?;
+    let paths = out.paths.into_pyarray(py).reshape([out.kept_paths, 2, out.months, out.n_states])?;
+    d.set_item("paths", paths)?;
+    Ok(d)
+}
+
+/// Column offsets of each per-year block in a result row, for the given
+/// destination names: a list of `(name, arm or None, first column)`.
+#[pyfunction]
+fn row_blocks(n_years: usize, destinations: Vec<String>) -> Vec<(String, Option<&'static str>, usize)> {
+    crate::outputs::Layout::new(n_years, destinations.len())
+        .blocks(&destinations)
+        .into_iter()
+        .map(|(name, arm, col)| (name, arm.map(|a| a.name()), col))
+        .collect()
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(row_blocks, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

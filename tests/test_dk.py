@@ -1,0 +1,470 @@
+"""Tests for the Danish defaults in indsats.dk."""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from indsats import dk
+
+# --- rates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("group", "year", "expected"),
+    [
+        ("kontanthjaelp_30plus_forsoerger", 2016, 14575),
+        ("kontanthjaelp_30plus_other", 2016, 10968),
+        ("kontanthjaelp_30plus_forsoerger", 2017, 14808),
+        ("kontanthjaelp_30plus_other", 2017, 11143),
+        ("kontanthjaelp_30plus_other", 2018, 11282),
+        ("kontanthjaelp_30plus_forsoerger", 2019, 15180),
+        ("kontanthjaelp_30plus_other", 2020, 11554),
+        ("kontanthjaelp_30plus_forsoerger", 2021, 15547),
+        ("kontanthjaelp_30plus_other", 2021, 11698),
+        ("uddannelseshjaelp_udeboende", 2016, 6010),
+        ("uddannelseshjaelp_hjemmeboende", 2018, 2664),
+        ("uddannelseshjaelp_forsoerger", 2019, 12519),
+        ("uddannelseshjaelp_udeboende", 2020, 6331),
+        ("uddannelseshjaelp_aktivitetsparat_25_29_udeboende", 2018, 11282),
+        ("uddannelseshjaelp_aktivitetsparat_under25_udeboende", 2020, 7447),
+        ("uddannelseshjaelp_aktivitetstillaeg_25_29_udeboende", 2019, 5164),
+        ("kontanthjaelp_ungesats_25_29_udeboende", 2017, 7182),
+        ("ressourceforloebsydelse_other", 2017, 11143),
+        ("ressourceforloebsydelse_forsoerger", 2017, 14808),
+        ("foertidspension_single", 2018, 18642),
+        ("foertidspension_couple", 2020, 16229),
+    ],
+)
+def test_known_rates(group: str, year: int, expected: float) -> None:
+    assert dk.rate(group, year) == expected
+
+
+def test_derived_rates_are_flagged() -> None:
+    assert dk.rate_entry("kontanthjaelp_30plus_other", 2019).derived
+    assert dk.rate_entry("kontanthjaelp_30plus_other", 2020).derived
+    assert not dk.rate_entry("kontanthjaelp_30plus_other", 2018).derived
+    assert not dk.rate_entry("kontanthjaelp_30plus_other", 2021).derived
+    assert dk.rate_entry("uddannelseshjaelp_udeboende", 2017).derived
+    assert dk.rate_entry("uddannelseshjaelp_udeboende", 2021).derived
+    assert not dk.rate_entry("uddannelseshjaelp_udeboende", 2020).derived
+    assert dk.rate("uddannelseshjaelp_udeboende", 2017) == 6106
+    assert dk.rate("uddannelseshjaelp_hjemmeboende", 2021) == 2762
+
+
+def test_every_entry_has_a_source() -> None:
+    entries = dk.rate_entries()
+    assert len(entries) > 50
+    for e in entries:
+        assert e.source, e
+        assert e.value > 0, e
+
+
+def test_aktivitetsparat_25_29_equals_30plus_other() -> None:
+    for year in (2018, 2019, 2020):
+        total = dk.rate("uddannelseshjaelp_udeboende", year) + dk.rate(
+            "uddannelseshjaelp_aktivitetstillaeg_25_29_udeboende", year
+        )
+        assert total == dk.rate("uddannelseshjaelp_aktivitetsparat_25_29_udeboende", year)
+        assert total == dk.rate("kontanthjaelp_30plus_other", year)
+
+
+def test_satsregulering_reproduces_the_rate_table() -> None:
+    for group in (
+        "kontanthjaelp_30plus_forsoerger",
+        "kontanthjaelp_30plus_other",
+        "uddannelseshjaelp_udeboende",
+        "uddannelseshjaelp_forsoerger",
+    ):
+        for year, change in dk.SATSREGULERING.items():
+            prev, cur = dk.rate(group, year - 1), dk.rate(group, year)
+            assert cur == pytest.approx(prev * (1 + change), rel=5e-4), (group, year)
+
+
+def test_extrapolation_after_the_table() -> None:
+    assert dk.SATSREGULERING_EXTRAPOLATION.assumption
+    assert dk.SATSREGULERING_EXTRAPOLATION.value == 0.0125
+    last = dk.rate("kontanthjaelp_30plus_other", 2021)
+    assert dk.rate("kontanthjaelp_30plus_other", 2022) == pytest.approx(last * 1.0125)
+    assert dk.rate("kontanthjaelp_30plus_other", 2025) == pytest.approx(last * 1.0125**4)
+    entry = dk.rate_entry("kontanthjaelp_30plus_other", 2023)
+    assert entry.derived
+    assert "SATSREGULERING_EXTRAPOLATION" in entry.note
+    # the extrapolation stays within 1 % of the official 2023 rate
+    official = dk.KONTANTHJAELP_30PLUS_OTHER_2023.value
+    assert entry.value == pytest.approx(official, rel=0.01)
+
+
+def test_extrapolation_uses_known_changes_first() -> None:
+    # ungesats is only tabulated for 2017; 2018-2021 follow the actual changes
+    base = dk.rate("kontanthjaelp_ungesats_hjemmeboende", 2017)
+    factor = 1.0125 * 1.0125 * 1.0115
+    assert dk.rate("kontanthjaelp_ungesats_hjemmeboende", 2020) == pytest.approx(base * factor)
+    # a gap year is regulated from the year before: førtidspension 2019 lands on 2020
+    fp2019 = dk.rate("foertidspension_single", 2019)
+    assert fp2019 == pytest.approx(18642 * 1.0125)
+    assert fp2019 * 1.0115 == pytest.approx(dk.rate("foertidspension_single", 2020), abs=1.0)
+
+
+def test_municipal_net_cost_matches_the_derived_figures() -> None:
+    share = dk.MUNICIPAL_SHARE_LONG_TERM.value
+    assert dk.rate("kontanthjaelp_30plus_other", 2018) * 12 * share == pytest.approx(
+        108_300, abs=100
+    )
+    assert dk.rate("kontanthjaelp_30plus_forsoerger", 2018) * 12 * share == pytest.approx(
+        143_900, abs=100
+    )
+
+
+def test_unknown_group_names_it_and_suggests() -> None:
+    with pytest.raises(ValueError) as err:
+        dk.rate("kontanthjalp_30plus", 2017)
+    msg = str(err.value)
+    assert "'kontanthjalp_30plus'" in msg
+    assert "did you mean 'kontanthjaelp_30plus_other'?" in msg
+
+
+def test_unknown_group_without_close_match() -> None:
+    with pytest.raises(ValueError, match="unknown rate group 'zzz'") as err:
+        dk.rate("zzz", 2017)
+    assert "did you mean" not in str(err.value)
+
+
+def test_year_before_the_table() -> None:
+    with pytest.raises(ValueError, match=r"'kontanthjaelp_30plus_other' starts in 2016.*2015"):
+        dk.rate("kontanthjaelp_30plus_other", 2015)
+    with pytest.raises(ValueError, match="foertidspension_single"):
+        dk.rate("foertidspension_single", 2017)
+
+
+def test_rate_groups_have_labels() -> None:
+    groups = dk.rate_groups()
+    for key in (
+        "kontanthjaelp_30plus_forsoerger",
+        "kontanthjaelp_30plus_other",
+        "uddannelseshjaelp_udeboende",
+        "uddannelseshjaelp_hjemmeboende",
+        "uddannelseshjaelp_forsoerger",
+        "uddannelseshjaelp_aktivitetsparat_25_29_udeboende",
+    ):
+        assert groups[key]
+    assert all(re.fullmatch(r"[a-z0-9_]+", g) for g in groups)
+
+
+# --- refusion ---------------------------------------------------------------------------------
+
+
+def test_refusion_ladder() -> None:
+    assert dk.REFUSION_LADDER_2016 == [[1, 0.80], [6, 0.40], [12, 0.30], [999, 0.20]]
+    assert all(type(month) is int for month, _ in dk.REFUSION_LADDER_2016)
+    assert dk.MUNICIPAL_SHARE_LONG_TERM.value == pytest.approx(1 - dk.REFUSION_LADDER_2016[-1][1])
+    # weeks 4, 26, 52 map to months 1, 6, 12
+    for (weeks, w_share), (month, m_share) in zip(
+        dk.REFUSION_LADDER_2016_WEEKS[:3], dk.REFUSION_LADDER_2016[:3], strict=True
+    ):
+        assert round(weeks * 12 / 52) == month
+        assert w_share == m_share
+    assert "lov nr. 994 af 30/08/2015" in dk.REFUSION_SHARE_WEEKS_1_4.source.lower()
+    source = Path(dk.__file__).read_text(encoding="utf-8")
+    ladder_doc = source.split("REFUSION_LADDER_2016: Final", 1)[1][:2000]
+    assert "lov nr. 994 af 30/08/2015" in ladder_doc
+    assert "§ 5, stk. 2" in ladder_doc
+    assert "weeks were turned" in ladder_doc
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def test_figures_are_consistent() -> None:
+    figs = dk.figures()
+    names = [f.name for f in figs]
+    assert len(names) == len(set(names))
+    for f in figs:
+        assert getattr(dk, f.name) is f
+        assert f.source
+        assert f.unit
+        if f.has_range:
+            assert f.assumption
+            assert f.low is not None and f.high is not None
+            assert f.low <= f.value <= f.high
+        if not f.assumption:
+            assert f.low is None and f.high is None
+            assert "http" in f.source or f.derived, f.name
+
+
+def test_assumptions_are_the_flagged_figures() -> None:
+    ass = dk.assumptions()
+    assert ass == [f for f in dk.figures() if f.assumption]
+    names = {f.name for f in ass}
+    for name in (
+        "CASEWORKER_FTE_COST_YEAR",
+        "MENTOR_HOUR",
+        "VIRKSOMHEDSPRAKTIK_MONTH",
+        "FLEXJOB_SUBSIDY_MONTH",
+        "SATSREGULERING_EXTRAPOLATION",
+    ):
+        assert name in names
+    for name in (
+        "RESSOURCEFORLOEBSYDELSE",
+        "FOERTIDSPENSION_MONTH",
+        "MUNICIPAL_SHARE_LONG_TERM",
+        "FLEXJOB_SUBSIDY_MAX_MONTH_2018",
+    ):
+        assert name not in names
+        assert dk.figure(name).status == "sourced"
+
+
+def test_key_figure_values() -> None:
+    assert dk.CASEWORKER_FTE_COST_YEAR.value == 550_000
+    assert (dk.CASEWORKER_FTE_COST_YEAR.low, dk.CASEWORKER_FTE_COST_YEAR.high) == (
+        450_000,
+        650_000,
+    )
+    assert dk.MENTOR_HOUR.value == 400
+    assert (dk.VIRKSOMHEDSPRAKTIK_MONTH.low, dk.VIRKSOMHEDSPRAKTIK_MONTH.high) == (0, 2000)
+    assert (dk.FLEXJOB_SUBSIDY_MONTH.low, dk.FLEXJOB_SUBSIDY_MONTH.high) == (12_000, 16_000)
+    assert dk.RESSOURCEFORLOEBSYDELSE.value == 11143
+    assert dk.FOERTIDSPENSION_MONTH.value == 18642
+    assert dk.MUNICIPAL_SHARE_LONG_TERM.value == 0.80
+    assert dk.MENTOR_MONTH.value == pytest.approx(2600)
+    assert 2**dk.CASELOAD_ELASTICITY.value == pytest.approx(dk.CASELOAD_HALVING_HR.value)
+    h = dk.EXIT_HAZARD_MONTH_JOB.value
+    assert -math.log(1 - dk.EXIT_YEAR_JOB.value) / 12 == pytest.approx(h)
+
+
+def test_status() -> None:
+    assert dk.CASEWORKER_FTE_COST_YEAR.status == "assumption"
+    assert dk.EXIT_HAZARD_MONTH_ALL_KONTANTHJAELP.status == "derived"
+    assert dk.RESSOURCEFORLOEBSYDELSE.status == "sourced"
+
+
+def test_figure_validation() -> None:
+    with pytest.raises(ValueError, match="only an assumption"):
+        dk.Figure(name="X", value=1, unit="u", source="s", low=0, high=2)
+    with pytest.raises(ValueError, match="low <= value <= high"):
+        dk.Figure(name="X", value=3, unit="u", source="s", assumption=True, low=0, high=2)
+    with pytest.raises(ValueError, match="both low and high"):
+        dk.Figure(name="X", value=1, unit="u", source="s", assumption=True, low=0)
+
+
+def test_unknown_figure_suggests() -> None:
+    with pytest.raises(ValueError, match="did you mean 'MENTOR_HOUR'"):
+        dk.figure("MENTOR_HOURS")
+    with pytest.raises(ValueError, match="did you mean 'CASEWORKER_FTE_COST_YEAR'"):
+        dk.figure("caseworker_fte_cost_year")
+
+
+# --- resolve_references -----------------------------------------------------------------------
+
+
+def _scenario() -> dict[str, Any]:
+    return {
+        "name": "test",
+        "start": "2018-03",
+        "years": 4,
+        "benefit": {
+            "refusion": {"dk": "REFUSION_LADDER_2016"},
+            "indexation": {"dk": "SATSREGULERING_EXTRAPOLATION"},
+            "indsats_month": 1500,
+        },
+        "destinations": {
+            "job": {"relapse": 0.25, "cost_month": 0},
+            "pension": {
+                "relapse": 0.0,
+                "cost_month": {
+                    "rate": "foertidspension_single",
+                    "year": 2018,
+                    "scale": {"dk": "MUNICIPAL_SHARE_FOERTIDSPENSION_LONG_TERM"},
+                },
+                "state_month": {"rate": "foertidspension_single", "scale": 0.2},
+            },
+        },
+        "segments": [
+            {"name": "a", "benefit_month": {"rate": "kontanthjaelp_30plus_other", "year": 2017}},
+            {"name": "b", "benefit_month": {"rate": "kontanthjaelp_30plus_forsoerger"}},
+        ],
+        "intervention": {
+            "caseload": {
+                "base": 70,
+                "target": 35,
+                "fte_cost_year": {"dk": "CASEWORKER_FTE_COST_YEAR", "dist": "fixed"},
+                "elasticity": {"dk": "CASELOAD_ELASTICITY"},
+            },
+            "components": [
+                {"name": "praktik", "cost_month": {"dk": "VIRKSOMHEDSPRAKTIK_MONTH"}},
+                {
+                    "name": "mentor",
+                    "participants": [60, 60, 50, 40],
+                    "cost_month": {"dk": "MENTOR_MONTH", "dist": "uniform"},
+                    "hr": {"job": {"dist": "pert", "min": 1.0, "mode": 1.25, "max": 1.6}},
+                },
+            ],
+        },
+    }
+
+
+def test_resolve_nested() -> None:
+    scenario = _scenario()
+    before = copy.deepcopy(scenario)
+    out = dk.resolve_references(scenario)
+    assert scenario == before  # input untouched
+
+    assert out["name"] == "test"
+    assert out["benefit"]["refusion"] == [[1, 0.80], [6, 0.40], [12, 0.30], [999, 0.20]]
+    assert out["benefit"]["refusion"] is not dk.REFUSION_LADDER_2016
+    out["benefit"]["refusion"][0][1] = 0.0
+    assert dk.REFUSION_LADDER_2016[0][1] == 0.80
+
+    assert out["benefit"]["indexation"] == {
+        "dist": "pert",
+        "min": 0.010,
+        "mode": 0.0125,
+        "max": 0.016,
+    }
+    assert out["benefit"]["indsats_month"] == 1500
+    assert out["segments"][0]["benefit_month"] == 11143
+    assert out["segments"][1]["benefit_month"] == 14993  # year taken from start = 2018
+    pension = out["destinations"]["pension"]
+    assert pension["cost_month"] == pytest.approx(18642 * 0.8)
+    assert pension["state_month"] == pytest.approx(18642 * 0.2)
+
+    caseload = out["intervention"]["caseload"]
+    assert caseload["fte_cost_year"] == 550_000
+    el = caseload["elasticity"]
+    assert el["dist"] == "pert"
+    assert el["min"] == pytest.approx(math.log2(1.1))
+    assert el["mode"] == pytest.approx(math.log2(1.3))
+    assert el["max"] == pytest.approx(math.log2(1.6))
+
+    comps = out["intervention"]["components"]
+    assert comps[0]["cost_month"] == {"dist": "pert", "min": 0, "mode": 1000, "max": 2000}
+    assert comps[1]["cost_month"]["dist"] == "uniform"
+    assert comps[1]["cost_month"]["low"] == pytest.approx(200 * 52 / 12)
+    assert comps[1]["hr"]["job"] == {"dist": "pert", "min": 1.0, "mode": 1.25, "max": 1.6}
+    assert comps[1]["participants"] == [60, 60, 50, 40]
+
+
+def test_assumption_becomes_pert_and_sourced_becomes_number() -> None:
+    out = dk.resolve_references(
+        {
+            "a": {"dk": "FLEXJOB_SUBSIDY_MONTH"},
+            "b": {"dk": "FLEXJOB_SUBSIDY_MONTH", "scale": 0.8},
+            "c": {"dk": "RESSOURCEFORLOEBSYDELSE"},
+            "d": {"dk": "KOMMUNESKAT_SHARE"},  # assumption without a range
+            "e": {"dk": "FLEXJOB_SUBSIDY_MONTH", "scale": -1},
+        }
+    )
+    assert out["a"] == {"dist": "pert", "min": 12000, "mode": 14000, "max": 16000}
+    assert out["b"] == {
+        "dist": "pert",
+        "min": pytest.approx(9600),
+        "mode": pytest.approx(11200),
+        "max": pytest.approx(12800),
+    }
+    assert out["c"] == 11143
+    assert out["d"] == 0.25
+    assert out["e"] == {"dist": "pert", "min": -16000, "mode": -14000, "max": -12000}
+
+
+def test_every_figure_resolves() -> None:
+    for f in dk.figures():
+        out = dk.resolve_references({"x": {"dk": f.name}})["x"]
+        if f.has_range:
+            assert out == {"dist": "pert", "min": f.low, "mode": f.value, "max": f.high}
+        else:
+            assert out == f.value
+
+
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        (
+            {"segments": [{"benefit_month": {"rate": "kontanthjalp_30plus", "year": 2017}}]},
+            "segments[0].benefit_month: unknown rate group 'kontanthjalp_30plus' "
+            "(did you mean 'kontanthjaelp_30plus_other'?)",
+        ),
+        (
+            {"intervention": {"components": [{}, {"hr": {"job": {"dk": "CASELOAD_HALVING"}}}]}},
+            "intervention.components[1].hr.job: unknown figure 'CASELOAD_HALVING' "
+            "(did you mean 'CASELOAD_HALVING_HR'?)",
+        ),
+        (
+            {"segments": [{}, {"benefit_month": {"rate": "kontanthjaelp_30plus_other"}}]},
+            "segments[1].benefit_month: rate reference 'kontanthjaelp_30plus_other' needs a year",
+        ),
+        (
+            {"a": {"b": {"rate": "kontanthjaelp_30plus_other", "year": 2010}}},
+            "a.b: rate group 'kontanthjaelp_30plus_other' starts in 2016; no rate for 2010",
+        ),
+        (
+            {"a": [[{"rate": "kontanthjaelp_30plus_other", "year": "2017"}]]},
+            "a[0][0]: year must be an integer",
+        ),
+        (
+            {"a": {"rate": "kontanthjaelp_30plus_other", "year": 2017, "scal": 0.8}},
+            "a: unexpected key(s) scal in a rate reference",
+        ),
+        (
+            {"a": {"rate": "kontanthjaelp_30plus_other", "year": 2017, "scale": "x"}},
+            "a: scale must be a finite number",
+        ),
+        (
+            {"a": {"dk": "MENTOR_HOUR", "scale": {"dk": "MENTOR_HOUR"}}},
+            "a: scale must be a finite number",
+        ),
+        (
+            {"a": {"dk": "RESSOURCEFORLOEBSYDELSE", "dist": "pert"}},
+            "a: figure 'RESSOURCEFORLOEBSYDELSE' has no range",
+        ),
+        (
+            {"a": {"dk": "MENTOR_HOUR", "dist": "lognormal"}},
+            "a: dist must be one of",
+        ),
+        (
+            {"a": {"dk": "MENTOR_HOUR", "rate": "kontanthjaelp_30plus_other"}},
+            "a: a reference has either 'rate' or 'dk'",
+        ),
+        (
+            {"a": {"dk": "REFUSION_LADDER_2016", "scale": 2}},
+            "a: REFUSION_LADDER_2016 takes no scale",
+        ),
+    ],
+)
+def test_resolve_errors_start_with_the_path(scenario: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as err:
+        dk.resolve_references(scenario)
+    assert str(err.value).startswith(message), str(err.value)
+
+
+def test_start_year_default_and_explicit_year_wins() -> None:
+    out = dk.resolve_references(
+        {
+            "start": "2020-07",
+            "a": {"rate": "uddannelseshjaelp_udeboende"},
+            "b": {"rate": "uddannelseshjaelp_udeboende", "year": 2016},
+        }
+    )
+    assert out["a"] == 6331
+    assert out["b"] == 6010
+
+
+def test_plain_fields_named_rate_are_left_alone() -> None:
+    scenario = {"discount_rate": 0.035, "x": {"rate": 0.5, "year": 2017}}
+    assert dk.resolve_references(scenario) == scenario
+
+
+def test_docstring_toml_example_resolves() -> None:
+    tomllib = pytest.importorskip("tomllib")
+    doc = dk.__doc__ or ""
+    block = doc.split(".. code-block:: toml", 1)[1].split("``benefit_month``", 1)[0]
+    lines = [line[4:] if line.startswith("    ") else line for line in block.splitlines()]
+    data = tomllib.loads("\n".join(lines))
+    out = dk.resolve_references(data)
+    assert out["segments"][0]["benefit_month"] == 11282
+    assert out["destinations"]["pension"]["cost_month"] == pytest.approx(18642 * 0.8)
+    assert out["intervention"]["caseload"]["elasticity"]["dist"] == "triangular"
+    assert out["benefit"]["refusion"] == dk.REFUSION_LADDER_2016
