@@ -88,7 +88,7 @@ fn relapse_stage(k: usize, n_dest: usize) -> usize {
 
 /// Monthly stocks of one draw, `[arm][month][state]`, for fan charts.
 pub struct PathSink<'a> {
-    pub out: &'a mut [f32],
+    pub out: &'a mut [f64],
 }
 
 /// Simulates one draw and writes its row (see [`Layout`]); when `paths` is
@@ -176,7 +176,7 @@ pub fn simulate_draw(
             row[layout.stock(arm, 0, y)] += benefit_stock;
             let path_base = (arm as usize * m.months + t) * n_states;
             if let Some(p) = paths.as_mut() {
-                p.out[path_base] = benefit_stock as f32;
+                p.out[path_base] = benefit_stock;
             }
             for k in 0..k_n {
                 let dk: f64 = (0..m.segments.len()).map(|s| st.dest[s * k_n + k]).sum();
@@ -184,7 +184,7 @@ pub fn simulate_draw(
                 state += dk * m.dest_state[k];
                 row[layout.stock(arm, 1 + k, y)] += dk;
                 if let Some(p) = paths.as_mut() {
-                    p.out[path_base + 1 + k] = dk as f32;
+                    p.out[path_base + 1 + k] = dk;
                 }
             }
             cost[arm as usize] = m.perspective_cost(muni, state);

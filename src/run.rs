@@ -53,7 +53,7 @@ pub struct RunOutput {
     pub draws: usize,
     pub rows: Vec<f64>,
     pub kept_paths: usize,
-    pub paths: Vec<f32>,
+    pub paths: Vec<f64>,
     pub months: usize,
     pub n_states: usize,
 }
@@ -67,7 +67,7 @@ impl RunOutput {
 
 /// Number of draws whose paths fit a byte budget.
 pub fn paths_within(sc: &Scenario, budget_bytes: usize) -> usize {
-    let per_draw = 2 * sc.months() * (sc.destinations.len() + 1) * std::mem::size_of::<f32>();
+    let per_draw = 2 * sc.months() * (sc.destinations.len() + 1) * std::mem::size_of::<f64>();
     budget_bytes / per_draw.max(1)
 }
 
@@ -85,12 +85,12 @@ pub fn run(sc: &Scenario, opts: &RunOptions, progress: &AtomicU64, cancel: &Atom
     let kept_paths = opts.keep_paths.min(opts.draws);
 
     let mut rows = vec![0.0f64; opts.draws * width];
-    let mut paths = vec![0.0f32; kept_paths * path_width];
+    let mut paths = vec![0.0f64; kept_paths * path_width];
     let chunk = opts.chunk_size;
 
     // Pair each chunk of rows with its (possibly empty) slice of paths.
-    let mut path_chunks: Vec<&mut [f32]> = Vec::with_capacity(opts.draws.div_ceil(chunk));
-    let mut rest: &mut [f32] = &mut paths;
+    let mut path_chunks: Vec<&mut [f64]> = Vec::with_capacity(opts.draws.div_ceil(chunk));
+    let mut rest: &mut [f64] = &mut paths;
     for c in 0..opts.draws.div_ceil(chunk) {
         let first = c * chunk;
         let with_paths = kept_paths.saturating_sub(first).min(chunk);

@@ -63,7 +63,7 @@ class Result:
         self.elapsed = elapsed
         self._rows: NDArray[np.float64] = raw["rows"]
         self._rows.setflags(write=False)
-        self.stock_paths: NDArray[np.float32] = raw["paths"]
+        self.stock_paths: NDArray[np.float64] = raw["paths"]
         """Measured monthly stocks ``(kept draws, arm, month, state)``; arm 0 is the baseline."""
         self.stock_paths.setflags(write=False)
         self._npv_col = int(raw["npv_column"])
