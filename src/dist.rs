@@ -5,9 +5,7 @@
 //! same parameter slightly different distributions on the same quantile, which
 //! is what makes comparisons on common random numbers sharp.
 
-use statrs::distribution::{
-    Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform,
-};
+use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform};
 
 /// z such that Φ(z) = 0.95; turns a (p5, p95) pair into a lognormal σ.
 const Z95: f64 = 1.644_853_626_951_472_2;
@@ -23,7 +21,11 @@ pub enum Dist {
     Uniform(Uniform),
     Triangular(Triangular),
     /// PERT: a beta on [min, max] with shapes from the mode.
-    Pert { min: f64, max: f64, beta: Beta },
+    Pert {
+        min: f64,
+        max: f64,
+        beta: Beta,
+    },
 }
 
 /// The set of values a distribution can produce: `lo`/`hi` with openness.
@@ -37,17 +39,35 @@ pub struct Support {
 
 impl Support {
     fn closed(lo: f64, hi: f64) -> Self {
-        Support { lo, lo_open: false, hi, hi_open: false }
+        Support {
+            lo,
+            lo_open: false,
+            hi,
+            hi_open: false,
+        }
     }
     fn open(lo: f64, hi: f64) -> Self {
-        Support { lo, lo_open: true, hi, hi_open: true }
+        Support {
+            lo,
+            lo_open: true,
+            hi,
+            hi_open: true,
+        }
     }
     pub fn describe(&self) -> String {
         if self.lo == self.hi {
             return format!("{}", self.lo);
         }
-        let lo = if self.lo == f64::NEG_INFINITY { "−∞".to_string() } else { fmt(self.lo) };
-        let hi = if self.hi == f64::INFINITY { "∞".to_string() } else { fmt(self.hi) };
+        let lo = if self.lo == f64::NEG_INFINITY {
+            "−∞".to_string()
+        } else {
+            fmt(self.lo)
+        };
+        let hi = if self.hi == f64::INFINITY {
+            "∞".to_string()
+        } else {
+            fmt(self.hi)
+        };
         format!(
             "{}{lo}, {hi}{}",
             if self.lo_open { "(" } else { "[" },
@@ -90,7 +110,9 @@ impl Domain {
     }
 
     pub fn admits(self, s: Support) -> bool {
-        let lo_ok = |bound: f64, open_allowed: bool| s.lo > bound || (s.lo == bound && (open_allowed || s.lo_open));
+        let lo_ok = |bound: f64, open_allowed: bool| {
+            s.lo > bound || (s.lo == bound && (open_allowed || s.lo_open))
+        };
         match self {
             Domain::Real => true,
             Domain::NonNegative => s.lo >= 0.0,
@@ -184,7 +206,9 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, String> {
         "normal" => {
             let mean = need("mean")?;
             let sd = positive("sd", need("sd")?)?;
-            Normal::new(mean, sd).map(Dist::Normal).map_err(|e| e.to_string())
+            Normal::new(mean, sd)
+                .map(Dist::Normal)
+                .map_err(|e| e.to_string())
         }
         "lognormal" => {
             let (mu, sigma) = match (args.get("median"), args.get("p5")) {
@@ -198,18 +222,29 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, String> {
                     if p95 <= p5 {
                         return Err(format!("`p95` ({p95}) must be greater than `p5` ({p5})"));
                     }
-                    ((p5.ln() + p95.ln()) / 2.0, (p95.ln() - p5.ln()) / (2.0 * Z95))
+                    (
+                        (p5.ln() + p95.ln()) / 2.0,
+                        (p95.ln() - p5.ln()) / (2.0 * Z95),
+                    )
                 }
-                _ => return Err("`lognormal` needs either `median` and `sd_log`, or `p5` and `p95`".into()),
+                _ => {
+                    return Err(
+                        "`lognormal` needs either `median` and `sd_log`, or `p5` and `p95`".into(),
+                    )
+                }
             };
-            LogNormal::new(mu, sigma).map(Dist::LogNormal).map_err(|e| e.to_string())
+            LogNormal::new(mu, sigma)
+                .map(Dist::LogNormal)
+                .map_err(|e| e.to_string())
         }
         "gamma" => {
             let mean = positive("mean", need("mean")?)?;
             let sd = positive("sd", need("sd")?)?;
             let shape = (mean / sd).powi(2);
             let rate = mean / (sd * sd);
-            Gamma::new(shape, rate).map(Dist::Gamma).map_err(|e| e.to_string())
+            Gamma::new(shape, rate)
+                .map(Dist::Gamma)
+                .map_err(|e| e.to_string())
         }
         "beta" => {
             let (a, b) = match (args.get("mean"), args.get("a")) {
@@ -235,9 +270,13 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, String> {
         "uniform" => {
             let (low, high) = (need("low")?, need("high")?);
             if high <= low {
-                return Err(format!("`high` ({high}) must be greater than `low` ({low})"));
+                return Err(format!(
+                    "`high` ({high}) must be greater than `low` ({low})"
+                ));
             }
-            Uniform::new(low, high).map(Dist::Uniform).map_err(|e| e.to_string())
+            Uniform::new(low, high)
+                .map(Dist::Uniform)
+                .map_err(|e| e.to_string())
         }
         "triangular" | "pert" => {
             let (min, mode, max) = (need("min")?, need("mode")?, need("max")?);
@@ -245,10 +284,14 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, String> {
                 return Err(format!("`max` ({max}) must be greater than `min` ({min})"));
             }
             if !(min <= mode && mode <= max) {
-                return Err(format!("`mode` ({mode}) must lie in [min, max] = [{min}, {max}]"));
+                return Err(format!(
+                    "`mode` ({mode}) must lie in [min, max] = [{min}, {max}]"
+                ));
             }
             if name == "triangular" {
-                Triangular::new(min, max, mode).map(Dist::Triangular).map_err(|e| e.to_string())
+                Triangular::new(min, max, mode)
+                    .map(Dist::Triangular)
+                    .map_err(|e| e.to_string())
             } else {
                 let a = 1.0 + 4.0 * (mode - min) / (max - min);
                 let b = 1.0 + 4.0 * (max - mode) / (max - min);
@@ -273,7 +316,16 @@ pub fn allowed_args(name: &str) -> &'static [&'static str] {
     }
 }
 
-pub const NAMES: &[&str] = &["fixed", "normal", "lognormal", "gamma", "beta", "uniform", "triangular", "pert"];
+pub const NAMES: &[&str] = &[
+    "fixed",
+    "normal",
+    "lognormal",
+    "gamma",
+    "beta",
+    "uniform",
+    "triangular",
+    "pert",
+];
 
 #[cfg(test)]
 mod tests {
@@ -325,7 +377,11 @@ mod tests {
         assert!(!Domain::Probability.admits(normal.support()));
         assert!(!Domain::NonNegative.admits(normal.support()));
         assert!(Domain::Real.admits(normal.support()));
-        assert!(Domain::Positive.admits(mk("gamma", &[("mean", 1.0), ("sd", 1.0)]).unwrap().support()));
+        assert!(Domain::Positive.admits(
+            mk("gamma", &[("mean", 1.0), ("sd", 1.0)])
+                .unwrap()
+                .support()
+        ));
         assert!(!Domain::Positive.admits(Dist::Fixed(0.0).support()));
         assert!(!Domain::Probability.admits(Dist::Fixed(1.0).support()));
         assert!(Domain::Share.admits(Dist::Fixed(1.0).support()));

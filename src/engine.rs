@@ -5,7 +5,9 @@
 //! The two arms advance in lockstep and read the same uniforms.
 
 use crate::model::{DrawModel, Effect};
-use crate::outputs::{Arm, BreakEven, Layout, ARMS, EXTRA_JOB_EDUCATION, INFLOW, INVESTMENT, NET, SAVINGS};
+use crate::outputs::{
+    Arm, BreakEven, Layout, ARMS, EXTRA_JOB_EDUCATION, INFLOW, INVESTMENT, NET, SAVINGS,
+};
 use crate::rng::fill_transition_uniforms;
 use crate::sampling::{poisson_quantile, Binomial};
 use crate::scenario::{CELLS, LAST_CELL};
@@ -39,14 +41,90 @@ struct ArmState {
     dest: Vec<f64>,
 }
 
+/// Transition probabilities of one segment in one month for one arm.
+#[derive(Debug, Clone)]
+struct Rates {
+    /// Probability of leaving to each destination this month.
+    probs: Vec<f64>,
+    /// Whether a person leaves benefit this month.
+    leave: Binomial,
+    /// Conditional split of the leavers: destination k among those not yet placed.
+    split: Vec<Binomial>,
+    /// Monthly relapse probability per destination.
+    relapse_p: Vec<f64>,
+    relapse: Vec<Binomial>,
+}
+
+impl Rates {
+    fn new(n_dest: usize) -> Self {
+        Rates {
+            probs: vec![0.0; n_dest],
+            leave: Binomial::new(0.0),
+            split: vec![Binomial::new(0.0); n_dest],
+            relapse_p: vec![0.0; n_dest],
+            relapse: vec![Binomial::new(0.0); n_dest],
+        }
+    }
+
+    /// MODEL.md 4.3 and 4.5: hazards times ratios (None = 1) → probabilities.
+    fn compute(
+        &mut self,
+        hazard: &[f64],
+        ratio: Option<&[f64]>,
+        relapse_hazard: &[f64],
+        relapse_ratio: Option<&[f64]>,
+        stochastic: bool,
+    ) {
+        let mut total = 0.0;
+        for (k, p) in self.probs.iter_mut().enumerate() {
+            *p = hazard[k] * ratio.map_or(1.0, |r| r[k]);
+            total += *p;
+        }
+        let leave = -(-total).exp_m1();
+        for p in self.probs.iter_mut() {
+            *p = if total > 0.0 { *p / total * leave } else { 0.0 };
+        }
+        for k in 0..relapse_hazard.len() {
+            let rate = relapse_hazard[k] * relapse_ratio.map_or(1.0, |r| r[k]);
+            self.relapse_p[k] = -(-rate).exp_m1();
+        }
+        if !stochastic {
+            return;
+        }
+        // The multinomial as a chain of binomials: how many leave, then how the
+        // leavers split, destination by destination, among those not yet placed.
+        self.leave = Binomial::new(leave);
+        let last = self.probs.iter().rposition(|&p| p > 0.0);
+        let mut rest: f64 = self.probs.iter().sum();
+        for k in 0..self.probs.len() {
+            // The last possible destination takes every leaver still unplaced,
+            // whatever rounding did to `rest`, so persons are conserved exactly.
+            let p = if Some(k) == last {
+                1.0
+            } else if rest > 0.0 {
+                (self.probs[k] / rest).min(1.0)
+            } else {
+                0.0
+            };
+            self.split[k] = Binomial::new(p);
+            rest -= self.probs[k];
+        }
+        for (binomial, &p) in self.relapse.iter_mut().zip(&self.relapse_p) {
+            *binomial = Binomial::new(p);
+        }
+    }
+}
+
 /// Reusable scratch space for one worker.
 pub struct Workspace {
     /// `[segment][stage]` uniforms of the current month.
     uniforms: Vec<f64>,
     per_segment: usize,
     effect: Effect,
-    probs: Vec<f64>,
-    binomials: Vec<Binomial>,
+    /// Rates of each segment without the intervention: fixed for a draw.
+    untreated: Vec<Rates>,
+    /// Rates of a treated segment in the current month.
+    treated: Rates,
     arrivals: Vec<f64>,
     relapses: Vec<f64>,
 }
@@ -62,28 +140,31 @@ impl Workspace {
                 relapse_ratio: vec![1.0; n_dest],
                 cost: 0.0,
             },
-            probs: vec![0.0; n_dest],
-            binomials: vec![Binomial::new(0.0); n_dest],
+            untreated: vec![Rates::new(n_dest); n_segments],
+            treated: Rates::new(n_dest),
             arrivals: vec![0.0; n_dest],
             relapses: vec![0.0; n_dest],
         }
     }
 }
 
-/// Uniforms per segment-month: inflow, an exit stage per (cell, destination),
-/// a relapse stage per destination.
+/// Uniforms per segment-month: inflow; per cell, one for the number leaving
+/// and one per destination for splitting the leavers; one relapse stage per
+/// destination.
 fn uniform_count(n_dest: usize) -> usize {
-    1 + CELLS * n_dest + n_dest
+    1 + CELLS * (n_dest + 1) + n_dest
 }
 
+/// Stage 0 of a cell draws how many leave; stage `1 + k` how many of the
+/// leavers not yet placed go to destination `k`.
 #[inline]
-fn exit_stage(cell: usize, k: usize, n_dest: usize) -> usize {
-    1 + cell * n_dest + k
+fn exit_stage(cell: usize, stage: usize, n_dest: usize) -> usize {
+    1 + cell * (n_dest + 1) + stage
 }
 
 #[inline]
 fn relapse_stage(k: usize, n_dest: usize) -> usize {
-    1 + CELLS * n_dest + k
+    1 + CELLS * (n_dest + 1) + k
 }
 
 /// Monthly stocks of one draw, `[arm][month][state]`, for fan charts.
@@ -114,13 +195,26 @@ pub fn simulate_draw(
                 .iter()
                 .map(|s| {
                     let mut c = [0.0; CELLS];
-                    c[s.initial_cell] = if stochastic { s.initial.round_ties_even() } else { s.initial };
+                    c[s.initial_cell] = if stochastic {
+                        s.initial.round_ties_even()
+                    } else {
+                        s.initial
+                    };
                     c
                 })
                 .collect(),
             dest: vec![0.0; m.segments.len() * k_n],
         })
         .collect();
+    for (s, rates) in ws.untreated.iter_mut().enumerate() {
+        rates.compute(
+            &m.segments[s].hazard,
+            None,
+            &m.relapse_hazard,
+            None,
+            stochastic,
+        );
+    }
     let mut break_even = BreakEven::default();
     let mut npv = 0.0;
     let mut extra_job_education = 0.0;
@@ -201,7 +295,8 @@ pub fn simulate_draw(
         let mut gross_job_education = [0.0f64; 2];
         for s in 0..m.segments.len() {
             for arm in ARMS {
-                let treated = arm == Arm::Intervention && ws.effect.active && m.segments[s].targeted;
+                let treated =
+                    arm == Arm::Intervention && ws.effect.active && m.segments[s].targeted;
                 step_segment(m, s, treated, stochastic, ws, &mut arms[arm as usize]);
                 for k in 0..k_n {
                     row[layout.flow(arm, k, y)] += ws.arrivals[k];
@@ -233,32 +328,37 @@ pub fn simulate_draw(
 
 /// Exits and relapse of one segment in one arm for one month. Leaves the
 /// month's arrivals per destination in `ws.arrivals` and relapses in `ws.relapses`.
-fn step_segment(m: &DrawModel, s: usize, treated: bool, stochastic: bool, ws: &mut Workspace, st: &mut ArmState) {
-    let Workspace { uniforms, per_segment, effect, probs, binomials, arrivals, relapses } = ws;
+fn step_segment(
+    m: &DrawModel,
+    s: usize,
+    treated: bool,
+    stochastic: bool,
+    ws: &mut Workspace,
+    st: &mut ArmState,
+) {
+    let Workspace {
+        uniforms,
+        per_segment,
+        effect,
+        untreated,
+        treated: treated_rates,
+        arrivals,
+        relapses,
+    } = ws;
     let k_n = m.n_dest;
-    let seg = &m.segments[s];
     let uniforms = &uniforms[s * *per_segment..(s + 1) * *per_segment];
-    // 3. Hazards → probability of leaving to each destination this month.
-    let mut total = 0.0;
-    for k in 0..k_n {
-        let h = seg.hazard[k] * if treated { effect.hazard_ratio[k] } else { 1.0 };
-        probs[k] = h;
-        total += h;
-    }
-    let leave = -(-total).exp_m1();
-    for p in probs.iter_mut() {
-        *p = if total > 0.0 { *p / total * leave } else { 0.0 };
-    }
-    if stochastic {
-        // Sequential conditional binomials give the multinomial.
-        let mut used = 0.0;
-        for k in 0..k_n {
-            let rest = 1.0 - used;
-            let p = if rest > 0.0 { (probs[k] / rest).min(1.0) } else { 0.0 };
-            binomials[k] = Binomial::new(p);
-            used += probs[k];
-        }
-    }
+    let rates: &Rates = if treated {
+        treated_rates.compute(
+            &m.segments[s].hazard,
+            Some(&effect.hazard_ratio),
+            &m.relapse_hazard,
+            Some(&effect.relapse_ratio),
+            stochastic,
+        );
+        treated_rates
+    } else {
+        &untreated[s]
+    };
     // 4. Exits; stayers move up one cell.
     arrivals.iter_mut().for_each(|a| *a = 0.0);
     let cells = &mut st.cells[s];
@@ -267,30 +367,39 @@ fn step_segment(m: &DrawModel, s: usize, treated: bool, stochastic: bool, ws: &m
         if n <= 0.0 {
             continue;
         }
-        let mut remaining = n;
-        for k in 0..k_n {
-            let x = if stochastic {
-                binomials[k].quantile(remaining, uniforms[exit_stage(d, k, k_n)])
-            } else {
-                n * probs[k]
-            };
-            arrivals[k] += x;
-            remaining -= x;
-        }
-        next[(d + 1).min(LAST_CELL)] += remaining;
+        let stay = if stochastic {
+            let leaving = rates.leave.quantile(n, uniforms[exit_stage(d, 0, k_n)]);
+            let mut unplaced = leaving;
+            for k in 0..k_n {
+                if unplaced <= 0.0 {
+                    break;
+                }
+                let x = rates.split[k].quantile(unplaced, uniforms[exit_stage(d, 1 + k, k_n)]);
+                arrivals[k] += x;
+                unplaced -= x;
+            }
+            n - leaving
+        } else {
+            let mut remaining = n;
+            for k in 0..k_n {
+                let x = n * rates.probs[k];
+                arrivals[k] += x;
+                remaining -= x;
+            }
+            remaining
+        };
+        next[(d + 1).min(LAST_CELL)] += stay;
     }
     // 5. Relapse from each destination stock, this month's arrivals included.
     let dest = &mut st.dest[s * k_n..(s + 1) * k_n];
     for k in 0..k_n {
         dest[k] += arrivals[k];
-        let rate = m.relapse_hazard[k] * if treated { effect.relapse_ratio[k] } else { 1.0 };
-        let p = -(-rate).exp_m1();
-        let back = if p <= 0.0 || dest[k] <= 0.0 {
+        let back = if rates.relapse_p[k] <= 0.0 || dest[k] <= 0.0 {
             0.0
         } else if stochastic {
-            Binomial::new(p).quantile(dest[k], uniforms[relapse_stage(k, k_n)])
+            rates.relapse[k].quantile(dest[k], uniforms[relapse_stage(k, k_n)])
         } else {
-            dest[k] * p
+            dest[k] * rates.relapse_p[k]
         };
         dest[k] -= back;
         next[m.reentry_cell] += back;

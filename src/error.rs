@@ -16,6 +16,9 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(path: &str, message: impl Into<String>) -> Self {
-        Error::Invalid { path: path.to_string(), message: message.into() }
+        Error::Invalid {
+            path: path.to_string(),
+            message: message.into(),
+        }
     }
 }

@@ -120,7 +120,9 @@ impl DrawModel {
             months_in_year[y] += 1.0;
         }
         let rate = v[sc.discount_rate];
-        let discount = (0..months).map(|t| (1.0 + rate).powf(-(t as f64) / 12.0)).collect();
+        let discount = (0..months)
+            .map(|t| (1.0 + rate).powf(-(t as f64) / 12.0))
+            .collect();
         let per_year = |ids: &[ParamId]| ids.iter().map(|&i| v[i]).collect::<Vec<f64>>();
 
         let targeted = |s: usize| sc.intervention.as_ref().is_some_and(|iv| iv.targeted[s]);
@@ -193,8 +195,16 @@ impl DrawModel {
                         Enrolment::Participants(ids) => EnrolmentModel::Participants(per_year(ids)),
                         Enrolment::Coverage(ids) => EnrolmentModel::Coverage(per_year(ids)),
                     },
-                    hr: c.hr.iter().map(|o| o.as_ref().map(|ids| per_year(ids))).collect(),
-                    relapse_hr: c.relapse_hr.iter().map(|o| o.as_ref().map(|ids| per_year(ids))).collect(),
+                    hr: c
+                        .hr
+                        .iter()
+                        .map(|o| o.as_ref().map(|ids| per_year(ids)))
+                        .collect(),
+                    relapse_hr: c
+                        .relapse_hr
+                        .iter()
+                        .map(|o| o.as_ref().map(|ids| per_year(ids)))
+                        .collect(),
                     cost_month: v[c.cost_month],
                     fixed_month: v[c.fixed_year] / 12.0,
                     one_off: v[c.one_off],
@@ -223,9 +233,16 @@ impl DrawModel {
             benefit_state,
             dest_municipal: sc.destinations.iter().map(|d| v[d.cost_month]).collect(),
             dest_state: sc.destinations.iter().map(|d| v[d.state_month]).collect(),
-            relapse_hazard: sc.destinations.iter().map(|d| monthly_hazard(v[d.relapse])).collect(),
+            relapse_hazard: sc
+                .destinations
+                .iter()
+                .map(|d| monthly_hazard(v[d.relapse]))
+                .collect(),
             reentry_cell: sc.reentry_cell,
-            job_education: ["job", "education"].iter().filter_map(|n| sc.destination_index(n)).collect(),
+            job_education: ["job", "education"]
+                .iter()
+                .filter_map(|n| sc.destination_index(n))
+                .collect(),
             perspective: sc.perspective,
             intervention,
             funding_month,

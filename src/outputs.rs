@@ -86,7 +86,16 @@ impl Layout {
     /// destination names fill in the flow and stock blocks.
     pub fn blocks(&self, destinations: &[String]) -> Vec<(String, Option<Arm>, usize)> {
         let mut out = Vec::new();
-        for (b, name) in ["investment", "savings", "net", "extra_job_education", "inflow"].iter().enumerate() {
+        for (b, name) in [
+            "investment",
+            "savings",
+            "net",
+            "extra_job_education",
+            "inflow",
+        ]
+        .iter()
+        .enumerate()
+        {
             out.push((name.to_string(), None, self.shared(b, 0)));
         }
         for arm in ARMS {
@@ -154,7 +163,10 @@ mod tests {
     #[test]
     fn layout_blocks_do_not_overlap() {
         let l = Layout::new(4, 6);
-        let names: Vec<String> = ["a", "b", "c", "d", "e", "f"].iter().map(|s| s.to_string()).collect();
+        let names: Vec<String> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let mut starts: Vec<usize> = l.blocks(&names).iter().map(|b| b.2).collect();
         starts.sort_unstable();
         for w in starts.windows(2) {

@@ -36,11 +36,26 @@ fn validate<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
     let sc = parse(json)?;
     let d = PyDict::new(py);
     d.set_item("name", &sc.name)?;
-    d.set_item("start", format!("{:04}-{:02}", sc.start_year, sc.start_month))?;
+    d.set_item(
+        "start",
+        format!("{:04}-{:02}", sc.start_year, sc.start_month),
+    )?;
     d.set_item("months", sc.months())?;
     d.set_item("calendar_years", sc.calendar_years())?;
-    d.set_item("destinations", sc.destinations.iter().map(|x| x.name.clone()).collect::<Vec<_>>())?;
-    d.set_item("segments", sc.segments.iter().map(|x| x.name.clone()).collect::<Vec<_>>())?;
+    d.set_item(
+        "destinations",
+        sc.destinations
+            .iter()
+            .map(|x| x.name.clone())
+            .collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "segments",
+        sc.segments
+            .iter()
+            .map(|x| x.name.clone())
+            .collect::<Vec<_>>(),
+    )?;
     let perspective = match sc.perspective {
         Perspective::Municipal => "municipal",
         Perspective::State => "state",
@@ -49,7 +64,12 @@ fn validate<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
     d.set_item("perspective", perspective)?;
     d.set_item(
         "components",
-        sc.intervention.as_ref().map(|iv| iv.components.iter().map(|c| c.name.clone()).collect::<Vec<_>>()),
+        sc.intervention.as_ref().map(|iv| {
+            iv.components
+                .iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+        }),
     )?;
     let params = PyList::empty(py);
     for p in &sc.params {
@@ -78,7 +98,9 @@ fn simulate<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let sc = parse(json)?;
     let mode = Mode::parse(mode).ok_or_else(|| {
-        PyValueError::new_err(format!("mode must be \"stochastic\" or \"mean_field\", got {mode:?}"))
+        PyValueError::new_err(format!(
+            "mode must be \"stochastic\" or \"mean_field\", got {mode:?}"
+        ))
     })?;
     let mut opts = RunOptions::new(draws, seed, mode);
     opts.threads = threads;
@@ -110,7 +132,9 @@ fn simulate<'py>(
         match received {
             Ok(result) => break result,
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(PyRuntimeError::new_err("internal error: the simulation thread stopped unexpectedly"))
+                return Err(PyRuntimeError::new_err(
+                    "internal error: the simulation thread stopped unexpectedly",
+                ))
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
@@ -152,7 +176,10 @@ fn result_dict(py: Python<'_>, out: RunOutput) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("n_years", out.layout.n_years)?;
     let rows = out.rows.into_pyarray(py).reshape([out.draws, width])?;
     d.set_item("rows", rows)?;
-    let paths = out.paths.into_pyarray(py).reshape([out.kept_paths, 2, out.months, out.n_states])?;
+    let paths =
+        out.paths
+            .into_pyarray(py)
+            .reshape([out.kept_paths, 2, out.months, out.n_states])?;
     d.set_item("paths", paths)?;
     Ok(d)
 }
@@ -160,7 +187,10 @@ fn result_dict(py: Python<'_>, out: RunOutput) -> PyResult<Bound<'_, PyDict>> {
 /// Column offsets of each per-year block in a result row, for the given
 /// destination names: a list of `(name, arm or None, first column)`.
 #[pyfunction]
-fn row_blocks(n_years: usize, destinations: Vec<String>) -> Vec<(String, Option<&'static str>, usize)> {
+fn row_blocks(
+    n_years: usize,
+    destinations: Vec<String>,
+) -> Vec<(String, Option<&'static str>, usize)> {
     crate::outputs::Layout::new(n_years, destinations.len())
         .blocks(&destinations)
         .into_iter()

@@ -50,20 +50,16 @@ pub fn open_unit(x: u64) -> f64 {
 
 /// The uniform that decides a parameter's value in one draw.
 pub fn parameter_uniform(seed: u64, draw: u64, path_hash: u64) -> f64 {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(key(&[DOMAIN_PARAMETER, seed, draw, path_hash]));
+    let mut rng =
+        Xoshiro256PlusPlus::seed_from_u64(key(&[DOMAIN_PARAMETER, seed, draw, path_hash]));
     open_unit(rng.next_u64())
 }
 
 /// Fills `out` with the uniforms of one segment-month of one draw. Position `i`
 /// of `out` always belongs to the same `(cell, stage)`, whatever the arm.
 pub fn fill_transition_uniforms(seed: u64, draw: u64, segment: u64, month: u64, out: &mut [f64]) {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(key(&[
-        DOMAIN_TRANSITION,
-        seed,
-        draw,
-        segment,
-        month,
-    ]));
+    let mut rng =
+        Xoshiro256PlusPlus::seed_from_u64(key(&[DOMAIN_TRANSITION, seed, draw, segment, month]));
     for u in out.iter_mut() {
         *u = open_unit(rng.next_u64());
     }

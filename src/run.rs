@@ -28,7 +28,14 @@ pub struct RunOptions {
 
 impl RunOptions {
     pub fn new(draws: usize, seed: u64, mode: Mode) -> Self {
-        RunOptions { draws, seed, mode, threads: None, chunk_size: 64, keep_paths: usize::MAX }
+        RunOptions {
+            draws,
+            seed,
+            mode,
+            threads: None,
+            chunk_size: 64,
+            keep_paths: usize::MAX,
+        }
     }
 
     fn check(&self) -> Result<(), Error> {
@@ -36,7 +43,9 @@ impl RunOptions {
             return Err(Error::Options("draws must be at least 1".into()));
         }
         if self.threads == Some(0) {
-            return Err(Error::Options("threads must be at least 1 (or None for all cores)".into()));
+            return Err(Error::Options(
+                "threads must be at least 1 (or None for all cores)".into(),
+            ));
         }
         if self.chunk_size == 0 {
             return Err(Error::Options("chunk_size must be at least 1".into()));
@@ -73,7 +82,12 @@ pub fn paths_within(sc: &Scenario, budget_bytes: usize) -> usize {
 
 /// Runs every draw. `progress` counts finished draws; setting `cancel` makes
 /// the run stop within one draw per worker and return `Error::Cancelled`.
-pub fn run(sc: &Scenario, opts: &RunOptions, progress: &AtomicU64, cancel: &AtomicBool) -> Result<RunOutput, Error> {
+pub fn run(
+    sc: &Scenario,
+    opts: &RunOptions,
+    progress: &AtomicU64,
+    cancel: &AtomicBool,
+) -> Result<RunOutput, Error> {
     opts.check()?;
     let n_years = sc.calendar_years().len();
     let n_dest = sc.destinations.len();
@@ -100,8 +114,10 @@ pub fn run(sc: &Scenario, opts: &RunOptions, progress: &AtomicU64, cancel: &Atom
     }
 
     let work = || {
-        rows.par_chunks_mut(chunk * width).zip(path_chunks.into_par_iter()).enumerate().try_for_each(
-            |(c, (row_chunk, path_chunk))| {
+        rows.par_chunks_mut(chunk * width)
+            .zip(path_chunks.into_par_iter())
+            .enumerate()
+            .try_for_each(|(c, (row_chunk, path_chunk))| {
                 let mut ws = Workspace::new(sc.segments.len(), n_dest);
                 for (i, row) in row_chunk.chunks_mut(width).enumerate() {
                     if cancel.load(Ordering::Relaxed) {
@@ -114,20 +130,30 @@ pub fn run(sc: &Scenario, opts: &RunOptions, progress: &AtomicU64, cancel: &Atom
                         .chunks_mut(path_width)
                         .nth(i)
                         .map(|out| PathSink { out });
-                    let key = DrawKey { seed: opts.seed, draw };
+                    let key = DrawKey {
+                        seed: opts.seed,
+                        draw,
+                    };
                     simulate_draw(&model, opts.mode, key, &layout, &mut ws, row, sink);
                     progress.fetch_add(1, Ordering::Relaxed);
                 }
                 Ok(())
-            },
-        )
+            })
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.unwrap_or(0))
         .build()
         .map_err(|e| Error::Options(format!("could not start worker threads: {e}")))?;
     pool.install(work)?;
-    Ok(RunOutput { layout, draws: opts.draws, rows, kept_paths, paths, months, n_states })
+    Ok(RunOutput {
+        layout,
+        draws: opts.draws,
+        rows,
+        kept_paths,
+        paths,
+        months,
+        n_states,
+    })
 }
 
 /// Runs without progress reporting or cancellation (Rust callers and tests).

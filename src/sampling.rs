@@ -89,7 +89,12 @@ impl Binomial {
     pub fn new(p: f64) -> Self {
         let p = p.clamp(0.0, 1.0);
         let q = 1.0 - p;
-        Binomial { p, q, ln_q: (-p).ln_1p(), odds: if q > 0.0 { p / q } else { f64::INFINITY } }
+        Binomial {
+            p,
+            q,
+            ln_q: (-p).ln_1p(),
+            odds: if q > 0.0 { p / q } else { f64::INFINITY },
+        }
     }
 
     /// The smallest `x` with `P(X ≤ x) ≥ u` for `X ~ Binomial(n, p)`; `n` is a
@@ -102,9 +107,12 @@ impl Binomial {
             return n;
         }
         let mean = n * self.p;
-        let sd = (mean * self.q).sqrt();
-        let start = (mean - TAIL_SDS * sd).floor();
-        let (mut x, mut pmf) = if mean <= SMALL_MEAN || start <= 0.0 {
+        let start = if mean <= SMALL_MEAN {
+            0.0
+        } else {
+            (mean - TAIL_SDS * (mean * self.q).sqrt()).floor()
+        };
+        let (mut x, mut pmf) = if start <= 0.0 {
             (0.0, (n * self.ln_q).exp())
         } else {
             (start, binomial_pmf_interior(start, n, self.p, self.q))
@@ -125,8 +133,12 @@ pub fn poisson_quantile(lambda: f64, u: f64) -> f64 {
         return 0.0;
     }
     let sd = lambda.sqrt();
-    let start = (lambda - TAIL_SDS * sd).floor();
-    let (mut x, mut pmf) = if lambda <= SMALL_MEAN || start <= 0.0 {
+    let start = if lambda <= SMALL_MEAN {
+        0.0
+    } else {
+        (lambda - TAIL_SDS * sd).floor()
+    };
+    let (mut x, mut pmf) = if start <= 0.0 {
         (0.0, (-lambda).exp())
     } else {
         (start, poisson_pmf_positive(start, lambda))
@@ -156,7 +168,10 @@ mod tests {
             for x in [mean.floor() - 3.0, mean.floor(), mean.floor() + 5.0] {
                 let ours = binomial_pmf_interior(x, n, p, 1.0 - p);
                 let theirs = reference.pmf(x as u64);
-                assert!((ours / theirs - 1.0).abs() < 1e-9, "n={n} p={p} x={x}: {ours} vs {theirs}");
+                assert!(
+                    (ours / theirs - 1.0).abs() < 1e-9,
+                    "n={n} p={p} x={x}: {ours} vs {theirs}"
+                );
             }
         }
     }
@@ -170,9 +185,15 @@ mod tests {
             let b = Binomial::new(p);
             for &u in &[1e-6, 0.01, 0.3, 0.5, 0.77, 0.999, 1.0 - 1e-9] {
                 let x = b.quantile(n, u);
-                assert!(reference.cdf(x as u64) >= u - 1e-9, "n={n} p={p} u={u} x={x}");
+                assert!(
+                    reference.cdf(x as u64) >= u - 1e-9,
+                    "n={n} p={p} u={u} x={x}"
+                );
                 if x > 0.0 {
-                    assert!(reference.cdf(x as u64 - 1) < u + 1e-9, "n={n} p={p} u={u} x={x}");
+                    assert!(
+                        reference.cdf(x as u64 - 1) < u + 1e-9,
+                        "n={n} p={p} u={u} x={x}"
+                    );
                 }
             }
         }
@@ -186,9 +207,15 @@ mod tests {
             let reference = Poisson::new(lambda).unwrap();
             for &u in &[1e-6, 0.2, 0.5, 0.9, 1.0 - 1e-9] {
                 let x = poisson_quantile(lambda, u);
-                assert!(reference.cdf(x as u64) >= u - 1e-9, "λ={lambda} u={u} x={x}");
+                assert!(
+                    reference.cdf(x as u64) >= u - 1e-9,
+                    "λ={lambda} u={u} x={x}"
+                );
                 if x > 0.0 {
-                    assert!(reference.cdf(x as u64 - 1) < u + 1e-9, "λ={lambda} u={u} x={x}");
+                    assert!(
+                        reference.cdf(x as u64 - 1) < u + 1e-9,
+                        "λ={lambda} u={u} x={x}"
+                    );
                 }
             }
         }

@@ -133,7 +133,14 @@ pub struct Scenario {
 pub const CELLS: usize = 13;
 pub const LAST_CELL: usize = CELLS - 1;
 
-pub const DEFAULT_DESTINATIONS: &[&str] = &["job", "education", "flexjob", "resource", "pension", "other"];
+pub const DEFAULT_DESTINATIONS: &[&str] = &[
+    "job",
+    "education",
+    "flexjob",
+    "resource",
+    "pension",
+    "other",
+];
 const DEFAULT_LADDER: &[(u32, f64)] = &[(1, 0.80), (6, 0.40), (12, 0.30), (999, 0.20)];
 
 impl Scenario {
@@ -186,7 +193,9 @@ fn toml_to_json(v: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
@@ -242,15 +251,18 @@ struct Table<'a> {
 
 impl<'a> Table<'a> {
     fn new(value: &'a Value, path: &str, allowed: &[&str]) -> Result<Self, Error> {
-        let map = value
-            .as_object()
-            .ok_or_else(|| Error::invalid(path, format!("expected a table, got {}", type_name(value))))?;
+        let map = value.as_object().ok_or_else(|| {
+            Error::invalid(path, format!("expected a table, got {}", type_name(value)))
+        })?;
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) {
                 return Err(unknown_key(path, key, allowed));
             }
         }
-        Ok(Table { map, path: path.to_string() })
+        Ok(Table {
+            map,
+            path: path.to_string(),
+        })
     }
 
     fn get(&self, key: &str) -> Option<&'a Value> {
@@ -262,33 +274,47 @@ impl<'a> Table<'a> {
     }
 
     fn required(&self, key: &str) -> Result<&'a Value, Error> {
-        self.get(key)
-            .ok_or_else(|| Error::invalid(&self.path(key), format!("missing required field `{key}`")))
+        self.get(key).ok_or_else(|| {
+            Error::invalid(&self.path(key), format!("missing required field `{key}`"))
+        })
     }
 
     fn string(&self, key: &str) -> Result<Option<&'a str>, Error> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(v) => Err(Error::invalid(&self.path(key), format!("expected a string, got {}", type_name(v)))),
+            Some(v) => Err(Error::invalid(
+                &self.path(key),
+                format!("expected a string, got {}", type_name(v)),
+            )),
         }
     }
 
     /// A plain integer in `[lo, hi]` (never a distribution).
     fn integer(&self, key: &str, lo: i64, hi: i64) -> Result<Option<i64>, Error> {
-        let Some(v) = self.get(key) else { return Ok(None) };
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
         let path = self.path(key);
         let n = match v {
             Value::Number(n) => n.as_i64().or_else(|| {
-                n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15).map(|f| f as i64)
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
             }),
             _ => None,
         };
         let n = n.ok_or_else(|| {
-            Error::invalid(&path, format!("expected a plain integer, got {}", describe_value(v)))
+            Error::invalid(
+                &path,
+                format!("expected a plain integer, got {}", describe_value(v)),
+            )
         })?;
         if n < lo || n > hi {
-            return Err(Error::invalid(&path, format!("must be between {lo} and {hi}, got {n}")));
+            return Err(Error::invalid(
+                &path,
+                format!("must be between {lo} and {hi}, got {n}"),
+            ));
         }
         Ok(Some(n))
     }
@@ -297,7 +323,9 @@ impl<'a> Table<'a> {
 fn describe_value(v: &Value) -> String {
     match v {
         Value::Number(n) => format!("{n}"),
-        Value::Object(m) if m.contains_key("dist") => "a distribution (this field takes a plain integer)".into(),
+        Value::Object(m) if m.contains_key("dist") => {
+            "a distribution (this field takes a plain integer)".into()
+        }
         other => type_name(other).to_string(),
     }
 }
@@ -312,7 +340,12 @@ impl dist::Args for NumArgs<'_> {
 
 /// Parses "YYYY-MM" into (year, month).
 fn parse_month(path: &str, v: &Value) -> Result<(i32, u32), Error> {
-    let err = || Error::invalid(path, format!("expected a month as \"YYYY-MM\", got {}", show(v)));
+    let err = || {
+        Error::invalid(
+            path,
+            format!("expected a month as \"YYYY-MM\", got {}", show(v)),
+        )
+    };
     let s = v.as_str().ok_or_else(err)?;
     let (y, m) = s.split_once('-').ok_or_else(err)?;
     if y.len() != 4 || m.len() != 2 {
@@ -351,15 +384,50 @@ const TOP_KEYS: &[&str] = &[
     "segments",
     "intervention",
 ];
-const BENEFIT_KEYS: &[&str] = &["refusion", "reentry_cell", "initial_cell", "indsats_month", "indexation"];
+const BENEFIT_KEYS: &[&str] = &[
+    "refusion",
+    "reentry_cell",
+    "initial_cell",
+    "indsats_month",
+    "indexation",
+];
 const DEST_KEYS: &[&str] = &["relapse", "cost_month", "state_month"];
-const SEGMENT_KEYS: &[&str] = &["name", "initial", "inflow_per_year", "benefit_month", "exit", "initial_cell"];
-const INTERVENTION_KEYS: &[&str] =
-    &["start", "end", "segments", "ramp_months", "caseload", "components", "funding"];
-const CASELOAD_KEYS: &[&str] =
-    &["base", "target", "extra_fte", "fte_cost_year", "elasticity", "max_hr", "affects"];
-const COMPONENT_KEYS: &[&str] =
-    &["name", "participants", "coverage", "hr", "relapse_hr", "cost_month", "fixed_year", "one_off"];
+const SEGMENT_KEYS: &[&str] = &[
+    "name",
+    "initial",
+    "inflow_per_year",
+    "benefit_month",
+    "exit",
+    "initial_cell",
+];
+const INTERVENTION_KEYS: &[&str] = &[
+    "start",
+    "end",
+    "segments",
+    "ramp_months",
+    "caseload",
+    "components",
+    "funding",
+];
+const CASELOAD_KEYS: &[&str] = &[
+    "base",
+    "target",
+    "extra_fte",
+    "fte_cost_year",
+    "elasticity",
+    "max_hr",
+    "affects",
+];
+const COMPONENT_KEYS: &[&str] = &[
+    "name",
+    "participants",
+    "coverage",
+    "hr",
+    "relapse_hr",
+    "cost_month",
+    "fixed_year",
+    "one_off",
+];
 
 impl Reader {
     fn push(&mut self, path: String, dist: Dist) -> ParamId {
@@ -379,12 +447,18 @@ impl Reader {
             }
             Value::Object(map) => self.dist_table(&path, map)?,
             Value::String(s) if s.eq_ignore_ascii_case("nan") || s.contains("inf") => {
-                return Err(Error::invalid(&path, format!("expected a finite number, got {s}")))
+                return Err(Error::invalid(
+                    &path,
+                    format!("expected a finite number, got {s}"),
+                ))
             }
             other => {
                 return Err(Error::invalid(
                     &path,
-                    format!("expected a number or a distribution table, got {}", type_name(other)),
+                    format!(
+                        "expected a number or a distribution table, got {}",
+                        type_name(other)
+                    ),
                 ))
             }
         };
@@ -395,7 +469,10 @@ impl Reader {
             } else {
                 format!("`{}` here has support {}", dist.name(), support.describe())
             };
-            return Err(Error::invalid(&path, format!("must be {}; {what}", domain.describe())));
+            return Err(Error::invalid(
+                &path,
+                format!("must be {}; {what}", domain.describe()),
+            ));
         }
         Ok(self.push(path, dist))
     }
@@ -420,7 +497,10 @@ impl Reader {
             let hint = did_you_mean(name, dist::NAMES)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_else(|| format!("; known: {}", dist::NAMES.join(", ")));
-            return Err(Error::invalid(&join(path, "dist"), format!("unknown distribution `{name}`{hint}")));
+            return Err(Error::invalid(
+                &join(path, "dist"),
+                format!("unknown distribution `{name}`{hint}"),
+            ));
         }
         let allowed = dist::allowed_args(name);
         for (key, val) in map {
@@ -442,7 +522,13 @@ impl Reader {
         dist::build(name, &NumArgs(map)).map_err(|msg| Error::invalid(path, msg))
     }
 
-    fn opt_param(&mut self, t: &Table, key: &str, domain: Domain, default: f64) -> Result<ParamId, Error> {
+    fn opt_param(
+        &mut self,
+        t: &Table,
+        key: &str,
+        domain: Domain,
+        default: f64,
+    ) -> Result<ParamId, Error> {
         match t.get(key) {
             Some(v) => self.param(t.path(key), v, domain),
             None => Ok(self.push(t.path(key), Dist::Fixed(default))),
@@ -468,7 +554,11 @@ impl Reader {
                         ),
                     ));
                 }
-                items.iter().enumerate().map(|(i, item)| self.param(index(&path, i), item, domain)).collect()
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.param(index(&path, i), item, domain))
+                    .collect()
             }
             _ => {
                 let id = self.param(path, v, domain)?;
@@ -481,7 +571,9 @@ impl Reader {
         let t = Table::new(v, "", TOP_KEYS)?;
         let name = t.string("name")?.unwrap_or("scenario").to_string();
         let (start_year, start_month) = parse_month("start", t.required("start")?)?;
-        let years = t.integer("years", 1, 100)?.ok_or_else(|| Error::invalid("years", "missing required field `years`"))?
+        let years = t
+            .integer("years", 1, 100)?
+            .ok_or_else(|| Error::invalid("years", "missing required field `years`"))?
             as u32;
         let last_month0 = start_month as usize - 1 + years as usize * 12 - 1;
         self.n_years = last_month0 / 12 + 1;
@@ -492,10 +584,14 @@ impl Reader {
             Some("public") => Perspective::Public,
             Some(other) => {
                 let allowed = ["municipal", "state", "public"];
-                let hint = did_you_mean(other, &allowed).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                let hint = did_you_mean(other, &allowed)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
                 return Err(Error::invalid(
                     "perspective",
-                    format!("unknown perspective `{other}`{hint}; allowed: municipal, state, public"),
+                    format!(
+                        "unknown perspective `{other}`{hint}; allowed: municipal, state, public"
+                    ),
                 ));
             }
         };
@@ -503,9 +599,12 @@ impl Reader {
         let empty = Value::Object(Map::new());
         let benefit = Table::new(t.get("benefit").unwrap_or(&empty), "benefit", BENEFIT_KEYS)?;
         let refusion = self.refusion(&benefit)?;
-        let reentry_cell = benefit.integer("reentry_cell", 0, LAST_CELL as i64)?.unwrap_or(LAST_CELL as i64) as usize;
-        let default_initial_cell =
-            benefit.integer("initial_cell", 0, LAST_CELL as i64)?.unwrap_or(LAST_CELL as i64) as usize;
+        let reentry_cell = benefit
+            .integer("reentry_cell", 0, LAST_CELL as i64)?
+            .unwrap_or(LAST_CELL as i64) as usize;
+        let default_initial_cell = benefit
+            .integer("initial_cell", 0, LAST_CELL as i64)?
+            .unwrap_or(LAST_CELL as i64) as usize;
         let indsats_month = self.opt_param(&benefit, "indsats_month", Domain::Real, 0.0)?;
         let indexation = self.opt_param(&benefit, "indexation", Domain::AboveMinusOne, 0.0)?;
 
@@ -514,7 +613,9 @@ impl Reader {
         let segments = self.segments(t.required("segments")?, &dest_names, default_initial_cell)?;
         let intervention = match t.get("intervention") {
             None => None,
-            Some(v) => Some(self.intervention(v, (start_year, start_month), &segments, &dest_names)?),
+            Some(v) => {
+                Some(self.intervention(v, (start_year, start_month), &segments, &dest_names)?)
+            }
         };
         Ok(Scenario {
             name,
@@ -547,23 +648,45 @@ impl Reader {
                 .collect());
         };
         let steps = v.as_array().ok_or_else(|| {
-            Error::invalid(&path, format!("expected a list of [up to month, share] pairs, got {}", type_name(v)))
+            Error::invalid(
+                &path,
+                format!(
+                    "expected a list of [up to month, share] pairs, got {}",
+                    type_name(v)
+                ),
+            )
         })?;
         if steps.is_empty() {
-            return Err(Error::invalid(&path, "the refusion ladder needs at least one step"));
+            return Err(Error::invalid(
+                &path,
+                "the refusion ladder needs at least one step",
+            ));
         }
         let mut out = Vec::with_capacity(steps.len());
         let mut previous = 0u32;
         for (i, step) in steps.iter().enumerate() {
             let p = index(&path, i);
             let pair = step.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
-                Error::invalid(&p, format!("expected a pair [up to month, share], got {}", type_name(step)))
+                Error::invalid(
+                    &p,
+                    format!(
+                        "expected a pair [up to month, share], got {}",
+                        type_name(step)
+                    ),
+                )
             })?;
             let month = pair[0]
                 .as_u64()
                 .filter(|&m| m >= 1 && m <= 100_000)
-                .ok_or_else(|| Error::invalid(&index(&p, 0), format!("expected a plain integer month ≥ 1, got {}", describe_value(&pair[0]))))?
-                as u32;
+                .ok_or_else(|| {
+                    Error::invalid(
+                        &index(&p, 0),
+                        format!(
+                            "expected a plain integer month ≥ 1, got {}",
+                            describe_value(&pair[0])
+                        ),
+                    )
+                })? as u32;
             if month <= previous {
                 return Err(Error::invalid(
                     &index(&p, 0),
@@ -572,7 +695,10 @@ impl Reader {
             }
             previous = month;
             let share = self.param(index(&p, 1), &pair[1], Domain::Share)?;
-            out.push(RefusionStep { up_to_month: month, share });
+            out.push(RefusionStep {
+                up_to_month: month,
+                share,
+            });
         }
         if previous < 13 {
             return Err(Error::invalid(
@@ -599,16 +725,25 @@ impl Reader {
                 .collect());
         };
         let map = v.as_object().ok_or_else(|| {
-            Error::invalid("destinations", format!("expected a table of destinations, got {}", type_name(v)))
+            Error::invalid(
+                "destinations",
+                format!("expected a table of destinations, got {}", type_name(v)),
+            )
         })?;
         if map.is_empty() {
-            return Err(Error::invalid("destinations", "at least one destination is needed"));
+            return Err(Error::invalid(
+                "destinations",
+                "at least one destination is needed",
+            ));
         }
         let mut out = Vec::with_capacity(map.len());
         for (name, dv) in map {
             let path = join("destinations", name);
             if name == "benefit" {
-                return Err(Error::invalid(&path, "`benefit` is the origin state, not a destination"));
+                return Err(Error::invalid(
+                    &path,
+                    "`benefit` is the origin state, not a destination",
+                ));
             }
             let t = Table::new(dv, &path, DEST_KEYS)?;
             out.push(Destination {
@@ -621,10 +756,18 @@ impl Reader {
         Ok(out)
     }
 
-    fn segments(&mut self, v: &Value, dests: &[&str], default_cell: usize) -> Result<Vec<Segment>, Error> {
-        let items = v
-            .as_array()
-            .ok_or_else(|| Error::invalid("segments", format!("expected a list of segments, got {}", type_name(v))))?;
+    fn segments(
+        &mut self,
+        v: &Value,
+        dests: &[&str],
+        default_cell: usize,
+    ) -> Result<Vec<Segment>, Error> {
+        let items = v.as_array().ok_or_else(|| {
+            Error::invalid(
+                "segments",
+                format!("expected a list of segments, got {}", type_name(v)),
+            )
+        })?;
         if items.is_empty() {
             return Err(Error::invalid("segments", "at least one segment is needed"));
         }
@@ -632,15 +775,24 @@ impl Reader {
         for (i, sv) in items.iter().enumerate() {
             let path = index("segments", i);
             let t = Table::new(sv, &path, SEGMENT_KEYS)?;
-            let name = t.string("name")?.map(str::to_string).unwrap_or_else(|| format!("segment {i}"));
+            let name = t
+                .string("name")?
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("segment {i}"));
             if out.iter().any(|s| s.name == name) {
-                return Err(Error::invalid(&t.path("name"), format!("duplicate segment name `{name}`")));
+                return Err(Error::invalid(
+                    &t.path("name"),
+                    format!("duplicate segment name `{name}`"),
+                ));
             }
             let initial = self.req_param(&t, "initial", Domain::NonNegative)?;
-            let inflow_per_year = self.opt_param(&t, "inflow_per_year", Domain::NonNegative, 0.0)?;
+            let inflow_per_year =
+                self.opt_param(&t, "inflow_per_year", Domain::NonNegative, 0.0)?;
             let benefit_month = self.req_param(&t, "benefit_month", Domain::Real)?;
-            let initial_cell =
-                t.integer("initial_cell", 0, LAST_CELL as i64)?.map(|c| c as usize).unwrap_or(default_cell);
+            let initial_cell = t
+                .integer("initial_cell", 0, LAST_CELL as i64)?
+                .map(|c| c as usize)
+                .unwrap_or(default_cell);
             let exit_path = t.path("exit");
             let exit_value = t.required("exit")?;
             let exit_table = Table::new(exit_value, &exit_path, dests)?;
@@ -648,7 +800,14 @@ impl Reader {
                 .iter()
                 .map(|d| self.opt_param(&exit_table, d, Domain::Probability, 0.0))
                 .collect::<Result<Vec<_>, _>>()?;
-            out.push(Segment { name, initial, inflow_per_year, benefit_month, exit, initial_cell });
+            out.push(Segment {
+                name,
+                initial,
+                inflow_per_year,
+                benefit_month,
+                exit,
+                initial_cell,
+            });
         }
         Ok(out)
     }
@@ -667,21 +826,31 @@ impl Reader {
         let start = month_index(parse_month("intervention.start", t.required("start")?)?);
         let end = month_index(parse_month("intervention.end", t.required("end")?)?);
         if end <= start {
-            return Err(Error::invalid("intervention.end", "must be after `intervention.start`"));
+            return Err(Error::invalid(
+                "intervention.end",
+                "must be after `intervention.start`",
+            ));
         }
         let targeted = match t.get("segments") {
             None => vec![true; segments.len()],
             Some(sv) => {
                 let names = sv.as_array().ok_or_else(|| {
-                    Error::invalid("intervention.segments", format!("expected a list of segment names, got {}", type_name(sv)))
+                    Error::invalid(
+                        "intervention.segments",
+                        format!("expected a list of segment names, got {}", type_name(sv)),
+                    )
                 })?;
                 let all: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
                 let mut targeted = vec![false; segments.len()];
                 for (i, n) in names.iter().enumerate() {
                     let p = index("intervention.segments", i);
-                    let name = n.as_str().ok_or_else(|| Error::invalid(&p, format!("expected a segment name, got {}", type_name(n))))?;
+                    let name = n.as_str().ok_or_else(|| {
+                        Error::invalid(&p, format!("expected a segment name, got {}", type_name(n)))
+                    })?;
                     let pos = all.iter().position(|s| *s == name).ok_or_else(|| {
-                        let hint = did_you_mean(name, &all).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                        let hint = did_you_mean(name, &all)
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
                         Error::invalid(&p, format!("no segment named `{name}`{hint}"))
                     })?;
                     targeted[pos] = true;
@@ -698,7 +867,10 @@ impl Reader {
             None => Vec::new(),
             Some(cv) => {
                 let items = cv.as_array().ok_or_else(|| {
-                    Error::invalid("intervention.components", format!("expected a list of components, got {}", type_name(cv)))
+                    Error::invalid(
+                        "intervention.components",
+                        format!("expected a list of components, got {}", type_name(cv)),
+                    )
                 })?;
                 items
                     .iter()
@@ -714,7 +886,15 @@ impl Reader {
             }
             Some(fv) => self.per_year("intervention.funding".into(), fv, Domain::NonNegative)?,
         };
-        Ok(Intervention { start, end, targeted, ramp_months, caseload, components, funding })
+        Ok(Intervention {
+            start,
+            end,
+            targeted,
+            ramp_months,
+            caseload,
+            components,
+            funding,
+        })
     }
 
     fn caseload(&mut self, v: &Value, dests: &[&str]) -> Result<Caseload, Error> {
@@ -722,12 +902,26 @@ impl Reader {
         let t = Table::new(v, path, CASELOAD_KEYS)?;
         let base = self.req_param(&t, "base", Domain::Positive)?;
         let mode = match (t.get("target"), t.get("extra_fte")) {
-            (Some(tv), None) => CaseloadMode::Target(self.param(t.path("target"), tv, Domain::Positive)?),
-            (None, Some(ev)) => CaseloadMode::ExtraFte(self.per_year(t.path("extra_fte"), ev, Domain::NonNegative)?),
-            (Some(_), Some(_)) => {
-                return Err(Error::invalid(path, "give exactly one of `target` and `extra_fte`, not both"))
+            (Some(tv), None) => {
+                CaseloadMode::Target(self.param(t.path("target"), tv, Domain::Positive)?)
             }
-            (None, None) => return Err(Error::invalid(path, "give exactly one of `target` and `extra_fte`")),
+            (None, Some(ev)) => CaseloadMode::ExtraFte(self.per_year(
+                t.path("extra_fte"),
+                ev,
+                Domain::NonNegative,
+            )?),
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid(
+                    path,
+                    "give exactly one of `target` and `extra_fte`, not both",
+                ))
+            }
+            (None, None) => {
+                return Err(Error::invalid(
+                    path,
+                    "give exactly one of `target` and `extra_fte`",
+                ))
+            }
         };
         let fte_cost_year = self.req_param(&t, "fte_cost_year", Domain::NonNegative)?;
         let elasticity = self.req_param(&t, "elasticity", Domain::NonNegative)?;
@@ -736,17 +930,33 @@ impl Reader {
             Some(mv) => Some(self.param(t.path("max_hr"), mv, Domain::NonNegative)?),
         };
         let affects = match t.get("affects") {
-            None => dests.iter().map(|d| *d == "job" || *d == "education").collect(),
+            None => dests
+                .iter()
+                .map(|d| *d == "job" || *d == "education")
+                .collect(),
             Some(av) => {
                 let items = av.as_array().ok_or_else(|| {
-                    Error::invalid(&t.path("affects"), format!("expected a list of destination names, got {}", type_name(av)))
+                    Error::invalid(
+                        &t.path("affects"),
+                        format!(
+                            "expected a list of destination names, got {}",
+                            type_name(av)
+                        ),
+                    )
                 })?;
                 let mut affects = vec![false; dests.len()];
                 for (i, item) in items.iter().enumerate() {
                     let p = index(&t.path("affects"), i);
-                    let name = item.as_str().ok_or_else(|| Error::invalid(&p, format!("expected a destination name, got {}", type_name(item))))?;
+                    let name = item.as_str().ok_or_else(|| {
+                        Error::invalid(
+                            &p,
+                            format!("expected a destination name, got {}", type_name(item)),
+                        )
+                    })?;
                     let pos = dests.iter().position(|d| *d == name).ok_or_else(|| {
-                        let hint = did_you_mean(name, dests).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                        let hint = did_you_mean(name, dests)
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
                         Error::invalid(&p, format!("no destination named `{name}`{hint}"))
                     })?;
                     affects[pos] = true;
@@ -754,18 +964,43 @@ impl Reader {
                 affects
             }
         };
-        Ok(Caseload { base, mode, fte_cost_year, elasticity, max_hr, affects })
+        Ok(Caseload {
+            base,
+            mode,
+            fte_cost_year,
+            elasticity,
+            max_hr,
+            affects,
+        })
     }
 
-    fn component(&mut self, v: &Value, path: &str, i: usize, dests: &[&str]) -> Result<Component, Error> {
+    fn component(
+        &mut self,
+        v: &Value,
+        path: &str,
+        i: usize,
+        dests: &[&str],
+    ) -> Result<Component, Error> {
         let t = Table::new(v, path, COMPONENT_KEYS)?;
-        let name = t.string("name")?.map(str::to_string).unwrap_or_else(|| format!("component {i}"));
+        let name = t
+            .string("name")?
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("component {i}"));
         let enrolment = match (t.get("participants"), t.get("coverage")) {
-            (Some(pv), None) => Enrolment::Participants(self.per_year(t.path("participants"), pv, Domain::NonNegative)?),
-            (None, Some(cv)) => Enrolment::Coverage(self.per_year(t.path("coverage"), cv, Domain::Share)?),
+            (Some(pv), None) => Enrolment::Participants(self.per_year(
+                t.path("participants"),
+                pv,
+                Domain::NonNegative,
+            )?),
+            (None, Some(cv)) => {
+                Enrolment::Coverage(self.per_year(t.path("coverage"), cv, Domain::Share)?)
+            }
             (None, None) => Enrolment::None,
             (Some(_), Some(_)) => {
-                return Err(Error::invalid(path, "give at most one of `participants` and `coverage`"))
+                return Err(Error::invalid(
+                    path,
+                    "give at most one of `participants` and `coverage`",
+                ))
             }
         };
         let hr = self.ratios(&t, "hr", dests)?;
@@ -781,7 +1016,12 @@ impl Reader {
         })
     }
 
-    fn ratios(&mut self, t: &Table, key: &str, dests: &[&str]) -> Result<Vec<Option<PerYear>>, Error> {
+    fn ratios(
+        &mut self,
+        t: &Table,
+        key: &str,
+        dests: &[&str],
+    ) -> Result<Vec<Option<PerYear>>, Error> {
         let mut out = vec![None; dests.len()];
         let Some(v) = t.get(key) else { return Ok(out) };
         let rt = Table::new(v, &t.path(key), dests)?;
@@ -826,7 +1066,9 @@ mod tests {
 
     #[test]
     fn calendar_years_follow_the_start_month() {
-        let text = MINIMAL.replace("2017-01", "2018-03").replace("years = 2", "years = 5");
+        let text = MINIMAL
+            .replace("2017-01", "2018-03")
+            .replace("years = 2", "years = 5");
         let s = Scenario::from_toml_str(&text).unwrap();
         assert_eq!(s.calendar_years(), (2018..=2023).collect::<Vec<_>>());
         assert_eq!(s.year_index(9), 0);
@@ -838,13 +1080,25 @@ mod tests {
         let e = err(&MINIMAL.replace("job = 0.1", "job = 1.2"));
         assert!(e.starts_with("segments[0].exit.job:"), "{e}");
         let e = err(&MINIMAL.replace("job = 0.1", "jb = 0.1"));
-        assert!(e.contains("segments[0].exit.jb") && e.contains("did you mean `job`"), "{e}");
+        assert!(
+            e.contains("segments[0].exit.jb") && e.contains("did you mean `job`"),
+            "{e}"
+        );
         let e = err(&format!("yeras = 3\n{MINIMAL}"));
         assert!(e.contains("did you mean `years`"), "{e}");
-        let e = err(&MINIMAL.replace("initial = 100", "initial = { dist = \"normal\", mean = 100, sd = 5 }"));
+        let e = err(&MINIMAL.replace(
+            "initial = 100",
+            "initial = { dist = \"normal\", mean = 100, sd = 5 }",
+        ));
         assert!(e.starts_with("segments[0].initial:"), "{e}");
-        let e = err(&MINIMAL.replace("initial = 100", "initial = { dist = \"pret\", min = 1, mode = 2, max = 3 }"));
-        assert!(e.contains("segments[0].initial.dist") && e.contains("`pert`"), "{e}");
+        let e = err(&MINIMAL.replace(
+            "initial = 100",
+            "initial = { dist = \"pret\", min = 1, mode = 2, max = 3 }",
+        ));
+        assert!(
+            e.contains("segments[0].initial.dist") && e.contains("`pert`"),
+            "{e}"
+        );
     }
 
     #[test]
