@@ -184,6 +184,21 @@ fn result_dict(py: Python<'_>, out: RunOutput) -> PyResult<Bound<'_, PyDict>> {
     Ok(d)
 }
 
+/// The sampled values of the uncertain parameters: `(paths, array draws × parameters)`.
+#[pyfunction]
+fn parameter_draws<'py>(
+    py: Python<'py>,
+    json: &str,
+    draws: usize,
+    seed: u64,
+) -> PyResult<(Vec<String>, Bound<'py, numpy::PyArray2<f64>>)> {
+    let sc = parse(json)?;
+    let (paths, values) = py.detach(|| crate::run::parameter_draws(&sc, draws, seed));
+    let n = paths.len();
+    let array = values.into_pyarray(py).reshape([draws, n])?;
+    Ok((paths, array))
+}
+
 /// Column offsets of each per-year block in a result row, for the given
 /// destination names: a list of `(name, arm or None, first column)`.
 #[pyfunction]
@@ -203,6 +218,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
     m.add_function(wrap_pyfunction!(row_blocks, m)?)?;
+    m.add_function(wrap_pyfunction!(parameter_draws, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

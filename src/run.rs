@@ -160,3 +160,28 @@ pub fn run(
 pub fn run_simple(sc: &Scenario, opts: &RunOptions) -> Result<RunOutput, Error> {
     run(sc, opts, &AtomicU64::new(0), &AtomicBool::new(false))
 }
+
+/// The sampled values of the uncertain parameters, `[draw][parameter]`, with
+/// their paths: exactly the values the engine uses in each draw.
+pub fn parameter_draws(sc: &Scenario, draws: usize, seed: u64) -> (Vec<String>, Vec<f64>) {
+    let uncertain: Vec<usize> = (0..sc.params.len())
+        .filter(|&i| !sc.params[i].dist.is_fixed())
+        .collect();
+    let paths = uncertain
+        .iter()
+        .map(|&i| sc.params[i].path.clone())
+        .collect();
+    let mut values = vec![0.0; draws * uncertain.len()];
+    if !uncertain.is_empty() {
+        values
+            .par_chunks_mut(uncertain.len())
+            .enumerate()
+            .for_each(|(draw, row)| {
+                let all = sample_parameters(sc, seed, draw as u64);
+                for (out, &i) in row.iter_mut().zip(&uncertain) {
+                    *out = all[i];
+                }
+            });
+    }
+    (paths, values)
+}

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import indsats
 import numpy as np
 import pytest
+
+import indsats
 
 N_CELLS = 13
 DEFAULT_REFUSION = [[1, 0.80], [6, 0.40], [12, 0.30], [999, 0.20]]

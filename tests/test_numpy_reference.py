@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import indsats
 import numpy as np
 import pytest
+
+import indsats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benches"))
 from numpy_model import calendar_years, simulate_numpy, state_names

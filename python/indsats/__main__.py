@@ -40,7 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         sc = as_scenario(args.scenario)
         res = simulate(
-            sc, args.draws, seed=args.seed, mode=args.mode, threads=args.threads,
+            sc,
+            args.draws,
+            seed=args.seed,
+            mode=args.mode,
+            threads=args.threads,
             progress=not args.quiet,
         )
     except (ValueError, OSError) as e:
@@ -67,9 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        ax = res.plot("net", lang=args.lang, unit=args.unit, percentiles=(lo, 25, 75, 100 - lo))
-        write_atomic(args.plot, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120))
-        plt.close(ax.figure)
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        res.plot("net", ax=ax, lang=args.lang, unit=args.unit, percentiles=(lo, 25, 75, 100 - lo))
+        write_atomic(args.plot, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+        plt.close(fig)
         print(f"fan chart written to {args.plot.resolve()}")
     return 0
 

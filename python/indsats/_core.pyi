@@ -1,6 +1,9 @@
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 __version__: str
 
 def validate(json: str) -> dict[str, Any]: ...
@@ -15,3 +18,4 @@ def simulate(
     progress: Callable[[int], object] | None = None,
 ) -> dict[str, Any]: ...
 def row_blocks(n_years: int, destinations: list[str]) -> list[tuple[str, str | None, int]]: ...
+def parameter_draws(json: str, draws: int, seed: int) -> tuple[list[str], NDArray[np.float64]]: ...

@@ -63,7 +63,14 @@ def plot(
     if kind in ("net", "cumulative"):
         metric = "net" if kind == "net" else "cumulative_net"
         values = result.draws(metric) / scale
-        _fan(ax, result.years, values, ps, "tab:blue", f"{label(metric, lang)} ({label('mean', lang)})")
+        _fan(
+            ax,
+            result.years,
+            values,
+            ps,
+            "tab:blue",
+            f"{label(metric, lang)} ({label('mean', lang)})",
+        )
         ax.axhline(0, color="black", lw=0.8)
         ax.set_xticks(result.years)
         ax.set_xlabel(label("year", lang))
@@ -76,7 +83,10 @@ def plot(
         for (arm, state), g in frame.groupby(["arm", "state"], sort=False):
             color = colors[str(state)]
             ax.plot(
-                g["month"], g["mean"], _ARM_STYLE[str(arm)], color=color,
+                g["month"],
+                g["mean"],
+                _ARM_STYLE[str(arm)],
+                color=color,
                 label=f"{label(str(state), lang)} ({label(str(arm), lang)})",
             )
             if ps and arm == "intervention":

@@ -95,6 +95,32 @@ class Result:
         """Break-even month per draw (0 = first month), −1 when none in the horizon."""
         return self._rows[:, self._be_col].astype(np.int64)
 
+    def parameters(self) -> pd.DataFrame:
+        """The value of every uncertain parameter in each draw (draws × parameters).
+
+        Columns are field paths (e.g. ``intervention.caseload.elasticity``):
+        exactly the values the engine used, for sensitivity analysis.
+        """
+        paths, values = _core.parameter_draws(self.scenario.to_json(), self.n_draws, self.seed)
+        frame = pd.DataFrame(values, columns=paths)
+        frame.index.name = "draw"
+        return frame
+
+    def drivers(self, metric: str = "npv") -> pd.DataFrame:
+        """What drives the result: rank correlation of each uncertain parameter
+        with ``metric`` (npv, or a yearly metric summed over years) across draws,
+        strongest first. Spearman's rho; near 0 for a parameter that does not matter.
+        """
+        params = self.parameters()
+        if params.empty:
+            return pd.DataFrame(columns=["parameter", "spearman"])
+        y = self.draws(metric)
+        target = pd.Series(y if y.ndim == 1 else y.sum(axis=1)).rank()
+        rho = params.rank().corrwith(target)
+        out = pd.DataFrame({"parameter": rho.index, "spearman": rho.to_numpy()})
+        order = out["spearman"].abs().sort_values(ascending=False).index
+        return out.loc[order].reset_index(drop=True)
+
     def metrics(self) -> list[str]:
         """Names accepted by :meth:`draws`."""
         arm_metrics = sorted({name for name, arm in self._blocks if arm is not None})
@@ -159,7 +185,7 @@ class Result:
             for y in range(len(self.years)):
                 col = values[:, y]
                 cells.append(float(col.mean()))
-                cells.extend(float(v) for v in np.percentile(col, ps)) if ps else None
+                cells.extend(float(v) for v in np.percentile(col, ps))
             rows.append(cells)
         columns = pd.MultiIndex.from_tuples(
             [(year, s) for year in self.years for s in stats], names=[label("year", lang), ""]
@@ -189,14 +215,14 @@ class Result:
         extra = self.draws("extra_job_education")[:, -1]
 
         def stats(x: NDArray[np.float64]) -> list[float]:
-            q = np.percentile(x, ps) if ps else []
+            q = np.percentile(x, ps)
             return [float(x.mean()), *(float(v) for v in q)]
 
         # A draw that never breaks even counts as later than the horizon; a
         # percentile that lands there has no month and is shown as NaN.
         horizon = float(self.scenario.months)
         late = np.where(be < 0, horizon, be)
-        be_q = np.percentile(late, ps, method="inverted_cdf") if ps else []
+        be_q = np.percentile(late, ps, method="inverted_cdf")
         finite = be[be >= 0]
         rows = {
             f"{label('npv', lang)} ({label(unit, lang)})": stats(npv),

@@ -7,10 +7,11 @@ import json
 import math
 import numbers
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from . import _core
 
@@ -45,7 +46,7 @@ def _parse_path(path: str) -> list[str | int]:
     steps: list[str | int] = []
     pos = 0
     for m in _STEP.finditer(path):
-        if m.start() != pos and path[pos:m.start()] != ".":
+        if m.start() != pos and path[pos : m.start()] != ".":
             raise ValueError(f"cannot read the field path {path!r}")
         key, idx = m.groups()
         steps.append(int(idx) if idx is not None else key)

@@ -1,0 +1,293 @@
+"""The mean-field indsats model as a batched matrix-vector NumPy cohort.
+
+The benchmark's mean-field baseline: what a cohort Markov model (hesim, heemod)
+computes, written the way a NumPy user would write one. Each arm of each draw
+is a state vector over ``S = segments × (13 duration cells + K destinations)``
+states. Every month builds the transition matrix of every draw and arm, shape
+``(draws, 2, S, S)``, that takes the stock after inflow to the stock after
+exits, ageing and relapse, and advances all of them with one batched
+vector-matrix product. Costs, measured stocks, flows and the targeted stock are
+dot products with fixed vectors.
+
+Parameters are compiled and sampled by :mod:`numpy_model`, so with the same
+seed the results equal ``simulate_numpy(..., mode="mean_field")`` to rounding.
+Draws are processed in chunks so that the matrices stay small in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy_model import (
+    N_CELLS,
+    Caseload,
+    Component,
+    Intervention,
+    Parameters,
+    compile_scenario,
+    exit_probabilities,
+    intervention_month,
+)
+from numpy_model import _outputs as model_outputs
+
+DEFAULT_CHUNK = 512
+
+
+@dataclass(frozen=True)
+class StateSpace:
+    """Indices of the flat state vector: per segment its 13 cells, then its destinations."""
+
+    n_seg: int
+    n_dest: int
+
+    @property
+    def per_segment(self) -> int:
+        return N_CELLS + self.n_dest
+
+    @property
+    def size(self) -> int:
+        return self.n_seg * self.per_segment
+
+    def cell(self, segment: int, cell: int) -> int:
+        return segment * self.per_segment + cell
+
+    def dest(self, segment: int, k: int) -> int:
+        return segment * self.per_segment + N_CELLS + k
+
+    def benefit_cells(self) -> np.ndarray:
+        """``(S, 13)`` indices, one row per segment."""
+        return np.array([[self.cell(s, d) for d in range(N_CELLS)] for s in range(self.n_seg)])
+
+    def dest_cells(self) -> np.ndarray:
+        """``(S, K)`` indices, one row per segment."""
+        return np.array([[self.dest(s, k) for k in range(self.n_dest)] for s in range(self.n_seg)])
+
+    def measured(self) -> np.ndarray:
+        """``(S_flat, 1 + K)``: sums the state vector into benefit and each destination."""
+        out = np.zeros((self.size, 1 + self.n_dest))
+        out[self.benefit_cells().ravel(), 0] = 1.0
+        for k in range(self.n_dest):
+            out[self.dest_cells()[:, k], 1 + k] = 1.0
+        return out
+
+
+# --------------------------------------------------------------------------- chunks
+
+
+def _take(par: Parameters, rows: slice) -> Parameters:
+    """The parameters of the draws in ``rows``."""
+
+    def take_component(c: Component) -> Component:
+        return Component(
+            participants=None if c.participants is None else c.participants[rows],
+            coverage=None if c.coverage is None else c.coverage[rows],
+            cost_month=c.cost_month[rows],
+            fixed_year=c.fixed_year[rows],
+            one_off=c.one_off[rows],
+            hr=c.hr[rows],
+            relapse_hr=c.relapse_hr[rows],
+        )
+
+    def take_caseload(cl: Caseload | None) -> Caseload | None:
+        if cl is None:
+            return None
+        return dataclasses.replace(
+            cl,
+            base=cl.base[rows],
+            target=None if cl.target is None else cl.target[rows],
+            extra_fte=None if cl.extra_fte is None else cl.extra_fte[rows],
+            fte_cost_year=cl.fte_cost_year[rows],
+            elasticity=cl.elasticity[rows],
+            max_hr=cl.max_hr[rows],
+        )
+
+    iv = par.intervention
+    intervention: Intervention | None = None
+    if iv is not None:
+        intervention = dataclasses.replace(
+            iv,
+            ramp_months=iv.ramp_months[rows],
+            funding=iv.funding[rows],
+            caseload=take_caseload(iv.caseload),
+            components=[take_component(c) for c in iv.components],
+        )
+    per_draw = (
+        "initial inflow_month benefit_month exit_hazard relapse cost_month state_month "
+        "refusion indsats_month indexation discount_rate"
+    ).split()
+    changes = {name: getattr(par, name)[rows] for name in per_draw}
+    return dataclasses.replace(par, intervention=intervention, **changes)
+
+
+# --------------------------------------------------------------------------- costs
+
+
+def cost_vectors(par: Parameters, space: StateSpace) -> np.ndarray:
+    """Cost of one person-month in each state, ``(draws, years, S)``, in the perspective."""
+    draws, n_years = par.initial.shape[0], len(par.timeline.years)
+    growth = (1.0 + par.indexation[:, None]) ** np.arange(n_years)  # (D, years)
+    gross = par.benefit_month[:, None, :] * growth[:, :, None]  # (D, years, segments)
+    municipal_benefit = gross[..., None] * (1.0 - par.refusion)[:, None, None, :]
+    municipal_benefit += par.indsats_month[:, None, None, None]
+    state_benefit = gross[..., None] * par.refusion[:, None, None, :]
+    municipal_dest = np.broadcast_to(par.cost_month[:, None, None, :], (*gross.shape, space.n_dest))
+    state_dest = np.broadcast_to(par.state_month[:, None, None, :], (*gross.shape, space.n_dest))
+    if par.perspective == "municipal":
+        benefit, dest = municipal_benefit, municipal_dest
+    elif par.perspective == "state":
+        benefit, dest = state_benefit, state_dest
+    elif par.perspective == "public":
+        benefit, dest = municipal_benefit + state_benefit, municipal_dest + state_dest
+    else:
+        raise ValueError(f"unknown perspective {par.perspective!r}")
+    out = np.empty((draws, n_years, space.size))
+    out[..., space.benefit_cells()] = benefit
+    out[..., space.dest_cells()] = dest
+    return out
+
+
+# --------------------------------------------------------------------------- transitions
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Where the non-zero entries of the transition matrix sit (row = from, column = to)."""
+
+    age_from: np.ndarray  # (segments, 13)
+    age_to: np.ndarray  # (segments, 13)
+    exit_from: np.ndarray  # (segments, 13, K)
+    exit_to: np.ndarray  # (segments, 13, K)
+    reenter_from: np.ndarray  # (segments, 13)
+    reenter_to: np.ndarray  # (segments, 13)
+    dest_from: np.ndarray  # (segments, K)
+    dest_to_reentry: np.ndarray  # (segments, K)
+
+    @classmethod
+    def build(cls, space: StateSpace, reentry_cell: int) -> Pattern:
+        cells = space.benefit_cells()
+        dests = space.dest_cells()
+        aged = np.minimum(np.arange(N_CELLS) + 1, N_CELLS - 1)
+        reentry = cells[:, [reentry_cell]]
+        return cls(
+            age_from=cells,
+            age_to=cells[:, aged],
+            exit_from=np.repeat(cells[:, :, None], space.n_dest, axis=2),
+            exit_to=np.repeat(dests[:, None, :], N_CELLS, axis=1),
+            reenter_from=cells,
+            reenter_to=np.repeat(reentry, N_CELLS, axis=1),
+            dest_from=dests,
+            dest_to_reentry=np.repeat(reentry, space.n_dest, axis=1),
+        )
+
+
+def transition_matrices(
+    pattern: Pattern, probs: np.ndarray, relapse_p: np.ndarray, size: int
+) -> np.ndarray:
+    """``(draws, 2, S, S)`` with ``x_next = x @ M`` for exits, ageing and relapse.
+
+    ``probs`` are the exit probabilities ``(draws, 2, segments, K)`` and
+    ``relapse_p`` the monthly relapse probabilities of the same shape. A person
+    who leaves benefit this month may relapse in the same month (the relapse
+    acts on the destination stock including this month's arrivals).
+    """
+    draws = probs.shape[0]
+    m = np.zeros((draws, 2, size, size))
+    stay = 1.0 - probs.sum(axis=-1)  # (D, 2, segments)
+    m[:, :, pattern.age_from, pattern.age_to] = stay[..., None]
+    arrive_and_stay = probs * (1.0 - relapse_p)  # (D, 2, segments, K)
+    m[:, :, pattern.exit_from, pattern.exit_to] = arrive_and_stay[:, :, :, None, :]
+    bounce = (probs * relapse_p).sum(axis=-1)  # (D, 2, segments)
+    m[:, :, pattern.reenter_from, pattern.reenter_to] += bounce[..., None]
+    m[:, :, pattern.dest_from, pattern.dest_from] = 1.0 - relapse_p
+    m[:, :, pattern.dest_from, pattern.dest_to_reentry] = relapse_p
+    return m
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def simulate_matrix(
+    scenario: dict[str, Any], draws: int, seed: int = 0, chunk: int = DEFAULT_CHUNK
+) -> dict[str, np.ndarray]:
+    """The mean-field outputs of ``simulate_numpy(scenario, draws, seed, "mean_field")``."""
+    rng = np.random.default_rng(seed)
+    par = compile_scenario(scenario, draws, rng)
+    parts = [
+        _simulate_chunk(_take(par, slice(lo, min(lo + chunk, draws))))
+        for lo in range(0, draws, chunk)
+    ]
+    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+
+
+def _simulate_chunk(par: Parameters) -> dict[str, np.ndarray]:
+    tl = par.timeline
+    draws, n_seg = par.initial.shape
+    n_dest = len(par.destinations)
+    n_months, n_years = tl.months, len(tl.years)
+    year_of_month, months_per_year = tl.year_of_month, tl.months_per_year
+    space = StateSpace(n_seg, n_dest)
+    pattern = Pattern.build(space, par.reentry_cell)
+    iv = par.intervention
+    targeted = iv.targeted if iv is not None else np.zeros(n_seg, dtype=bool)
+
+    first_cells = space.benefit_cells()[:, 0]
+    x = np.zeros((draws, 2, space.size))
+    x[:, :, space.benefit_cells()[np.arange(n_seg), par.initial_cell]] = par.initial[:, None, :]
+    costs = cost_vectors(par, space)  # (D, years, S)
+    measured = space.measured()  # (S, 1 + K)
+    targeted_benefit = np.zeros(space.size)
+    targeted_benefit[space.benefit_cells()[targeted].ravel()] = 1.0
+    benefit_by_segment = np.zeros((space.size, n_seg))
+    for s in range(n_seg):
+        benefit_by_segment[space.benefit_cells()[s], s] = 1.0
+    relapse_log = np.log1p(-par.relapse) / 12.0  # (D, K)
+
+    net_month = np.zeros((draws, n_months))
+    investment = np.zeros((draws, n_years))
+    savings = np.zeros((draws, n_years))
+    stocks = np.zeros((draws, 2, n_months, 1 + n_dest))
+    person_years = np.zeros((draws, 2, n_years))
+    flows = np.zeros((draws, 2, n_years, n_dest))
+
+    for t in range(n_months):
+        year = int(year_of_month[t])
+        x[:, :, first_cells] += par.inflow_month[:, None, :]
+
+        stocks[:, :, t] = x @ measured
+        person_years[:, :, year] += stocks[:, :, t, 0] / 12.0
+        cost = np.einsum("das,ds->da", x, costs[:, year])
+        savings[:, year] += cost[:, 1] - cost[:, 0]
+        net_month[:, t] = cost[:, 1] - cost[:, 0]
+
+        hazard_ratio = np.ones((draws, 2, n_seg, n_dest))
+        relapse_ratio = np.ones((draws, 2, n_seg, n_dest))
+        if iv is not None:
+            effect = intervention_month(
+                iv, t, year, int(months_per_year[year]), x[:, 1] @ targeted_benefit, n_dest
+            )
+            investment[:, year] += effect.investment
+            net_month[:, t] += effect.investment
+            hazard_ratio[:, 1, targeted] = effect.hazard_ratio[:, None, :]
+            relapse_ratio[:, 1, targeted] = effect.relapse_ratio[:, None, :]
+        probs = exit_probabilities(par.exit_hazard[:, None] * hazard_ratio)  # (D, 2, seg, K)
+        relapse_p = -np.expm1(relapse_log[:, None, None, :] * relapse_ratio)
+
+        on_benefit = x @ benefit_by_segment  # (D, 2, segments)
+        flows[:, :, year] += np.einsum("das,dask->dak", on_benefit, probs)
+        m = transition_matrices(pattern, probs, relapse_p, space.size)
+        x = np.matmul(x[:, :, None, :], m)[:, :, 0, :]
+
+    return model_outputs(par, investment, savings, net_month, stocks, person_years, flows)
+
+
+if __name__ == "__main__":
+    from numpy_model import EXAMPLE, simulate_numpy
+
+    reference = simulate_numpy(EXAMPLE, 7, seed=5, mode="mean_field")
+    matrix = simulate_matrix(EXAMPLE, 7, seed=5, chunk=3)
+    for name, value in reference.items():
+        np.testing.assert_allclose(matrix[name], value, rtol=1e-9, atol=1e-6, err_msg=name)
+    print("numpy_matrix agrees with numpy_model (mean-field)")

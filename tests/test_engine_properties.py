@@ -1,0 +1,204 @@
+"""Invariants of the engine (MODEL.md 4, 7, 8, 11): conservation, no negative
+stocks, zero effect ⇒ zero savings, monotone effects, convergence of the
+stochastic mean to mean-field, common random numbers, reproducibility."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+
+import indsats
+from _scenarios import scenario_dict
+
+
+def run(d: dict[str, Any], draws: int = 50, **kw: Any) -> indsats.Result:
+    kw.setdefault("progress", False)
+    return indsats.simulate(indsats.Scenario.from_dict(d), draws, **kw)
+
+
+def initial_total(d: dict[str, Any]) -> float:
+    return float(sum(s["initial"] for s in d["segments"]))
+
+
+def year_end_months(res: indsats.Result) -> list[int]:
+    start_month = int(res.scenario.start[5:7])
+    months = res.scenario.months
+    return [t for t in range(months) if t == months - 1 or (start_month + t) % 12 == 0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_persons_are_conserved_exactly_in_stochastic_mode(seed: int) -> None:
+    d = scenario_dict()
+    res = run(d, 30, seed=seed)
+    totals = res.stock_paths.sum(axis=3)  # draws, arm, month
+    inflow = np.cumsum(res.draws("inflow"), axis=1)
+    for y, t in enumerate(year_end_months(res)):
+        expected = initial_total(d) + inflow[:, y]
+        for arm in (0, 1):
+            assert np.array_equal(totals[:, arm, t], expected), (y, arm)
+    assert np.all(res.stock_paths >= 0)
+    for arm in ("baseline", "intervention"):
+        for dest in res.destinations:
+            assert np.all(res.draws(f"flow.{dest}", arm) >= 0)
+        assert np.all(res.draws("relapse", arm) >= 0)
+    # Counts are whole persons.
+    assert np.array_equal(res.stock_paths, np.round(res.stock_paths))
+
+
+def test_persons_are_conserved_in_mean_field_mode() -> None:
+    d = scenario_dict()
+    res = run(d, 3, mode="mean_field")
+    totals = res.stock_paths.sum(axis=3)
+    inflow = np.cumsum(res.draws("inflow"), axis=1)
+    for y, t in enumerate(year_end_months(res)):
+        expected = initial_total(d) + inflow[:, y]
+        np.testing.assert_allclose(totals[:, 0, t], expected, rtol=1e-9)
+        np.testing.assert_allclose(totals[:, 1, t], expected, rtol=1e-9)
+
+
+def null_intervention(d: dict[str, Any]) -> dict[str, Any]:
+    """All hazard ratios 1 and no investment cost."""
+    d = copy.deepcopy(d)
+    iv = d["intervention"]
+    iv["caseload"].update(elasticity=0.0, fte_cost_year=0)
+    iv["components"][0].update(cost_month=0, hr={"job": 1.0}, relapse_hr={"job": 1.0})
+    return d
+
+
+@pytest.mark.parametrize("mode", ["stochastic", "mean_field"])
+def test_no_effect_and_no_cost_gives_exactly_zero(mode: str) -> None:
+    # Uncertain baseline parameters must not matter either.
+    d = null_intervention(scenario_dict())
+    d["segments"][0]["exit"]["job"] = {"dist": "beta", "mean": 0.08, "sd": 0.02}
+    res = run(d, 200, seed=5, mode=mode)
+    assert np.array_equal(res.draws("savings"), np.zeros((200, len(res.years))))
+    assert np.array_equal(res.draws("investment"), np.zeros((200, len(res.years))))
+    assert np.array_equal(res.draws("extra_job_education"), np.zeros((200, len(res.years))))
+    assert np.array_equal(res.stock_paths[:, 0], res.stock_paths[:, 1])
+
+
+def test_larger_hazard_ratio_never_gives_fewer_into_job() -> None:
+    previous = None
+    for hr in [1.0, 1.05, 1.2, 1.5, 2.0, 3.0]:
+        d = scenario_dict()
+        d["intervention"]["components"][0]["hr"] = {"job": hr}
+        res = run(d, 2, mode="mean_field")
+        into_job = res.draws("flow.job", "intervention").sum(axis=1)[0]
+        if previous is not None:
+            assert into_job >= previous - 1e-9, hr
+        previous = into_job
+    # And the effect is real: the largest ratio gives clearly more than none.
+    base = run(scenario_dict(), 2, mode="mean_field").draws("flow.job", "baseline").sum()
+    assert previous is not None and previous > base / 2 * 1.2
+
+
+def test_stochastic_mean_converges_to_mean_field() -> None:
+    d = scenario_dict()
+    n = 3000
+    sto = run(d, n, seed=11)
+    mf = run(d, 1, mode="mean_field")
+    for metric, arm in [
+        ("savings", None),
+        ("net", None),
+        ("flow.job", "intervention"),
+        ("flow.job", "baseline"),
+        ("stock.benefit", "intervention"),
+        ("relapse", "baseline"),
+    ]:
+        x = sto.draws(metric, arm)
+        se = x.std(axis=0, ddof=1) / np.sqrt(n)
+        diff = np.abs(x.mean(axis=0) - mf.draws(metric, arm)[0])
+        assert np.all(diff <= 4.5 * se + 1e-9), (metric, arm, diff, se)
+
+
+def test_common_random_numbers_shrink_the_variance_of_savings() -> None:
+    d = scenario_dict()
+    a = run(d, 2000, seed=1)
+    b = run(d, 2000, seed=2)
+    crn = a.draws("cost", "intervention") - a.draws("cost", "baseline")
+    independent = a.draws("cost", "intervention") - b.draws("cost", "baseline")
+    ratio = crn.var(axis=0) / independent.var(axis=0)
+    assert np.all(ratio < 0.1), ratio
+
+
+def test_results_are_bit_identical_across_threads_and_chunks() -> None:
+    d = scenario_dict()
+    d["intervention"]["caseload"]["elasticity"] = {"dist": "lognormal", "p5": 0.3, "p95": 0.9}
+    sc = indsats.Scenario.from_dict(d)
+    ref = indsats.simulate(sc, 257, seed=9, threads=1, chunk_size=64, progress=False)
+    for threads, chunk in [(2, 64), (2, 1), (1, 7), (2, 1000)]:
+        other = indsats.simulate(sc, 257, seed=9, threads=threads, chunk_size=chunk, progress=False)
+        assert np.array_equal(ref._rows, other._rows), (threads, chunk)
+        assert np.array_equal(ref.stock_paths, other.stock_paths), (threads, chunk)
+    # A longer run starts with the same draws.
+    longer = indsats.simulate(sc, 400, seed=9, progress=False)
+    assert np.array_equal(ref._rows, longer._rows[:257])
+    # Another seed gives other numbers.
+    assert not np.array_equal(ref.npv, indsats.simulate(sc, 257, seed=10, progress=False).npv)
+
+
+def test_parameter_draws_depend_only_on_seed_draw_and_path() -> None:
+    elasticity = {"dist": "lognormal", "p5": 0.3, "p95": 0.9}
+    a = scenario_dict()
+    a["intervention"]["caseload"]["elasticity"] = elasticity
+    b = copy.deepcopy(a)
+    b["intervention"]["caseload"]["target"] = 30
+    b["segments"][0]["inflow_per_year"] = {"dist": "gamma", "mean": 90, "sd": 10}
+    pa = run(a, 100, seed=3).parameters()
+    pb = run(b, 100, seed=3).parameters()
+    path = "intervention.caseload.elasticity"
+    assert np.array_equal(pa[path], pb[path])
+    assert not np.array_equal(pa[path], run(a, 100, seed=4).parameters()[path])
+    q = np.quantile(pa[path], [0.05, 0.95])
+    assert 0.2 < q[0] < 0.4 and 0.7 < q[1] < 1.1
+
+
+def test_initial_stock_is_rounded_ties_to_even() -> None:
+    d = scenario_dict()
+    d["segments"][0]["initial"] = 10.5
+    d["segments"][1]["initial"] = 3.5
+    res = run(d, 1)
+    assert res.stock_paths[0, 0, 0].sum() - res.draws("inflow")[0, 0] * 0 >= 0
+    first = res.stock_paths[0, 0, 0]
+    # Month 0 stock = rounded initial (10 + 4) + month-0 inflow.
+    month0_inflow = first.sum() - 14
+    assert month0_inflow == round(month0_inflow) and month0_inflow >= 0
+
+
+def test_golden_values_for_a_fixed_seed() -> None:
+    d = scenario_dict()
+    d["intervention"]["caseload"]["elasticity"] = {"dist": "lognormal", "p5": 0.3, "p95": 0.9}
+    d["intervention"]["components"][0]["hr"]["job"] = {
+        "dist": "pert",
+        "min": 1.0,
+        "mode": 1.25,
+        "max": 1.6,
+    }
+    res = run(d, 8, seed=2024)
+    got = {
+        "npv": res.npv.round(2).tolist(),
+        "break_even": res.break_even.tolist(),
+        "savings0": res.draws("savings")[0].round(2).tolist(),
+        "extra": res.draws("extra_job_education")[:, -1].tolist(),
+    }
+    assert got == GOLDEN
+
+
+GOLDEN: dict[str, Any] = {
+    "break_even": [-1, -1, -1, -1, -1, -1, -1, -1],
+    "extra": [43.0, 36.0, 71.0, 57.0, 47.0, 29.0, 36.0, 52.0],
+    "npv": [
+        2770377.22,
+        5603206.69,
+        1886512.76,
+        1605519.48,
+        3780549.93,
+        6713145.9,
+        5419019.0,
+        2542301.21,
+    ],
+    "savings0": [-595300.0, -2849108.0, -4696451.76, -713450.29],
+}
