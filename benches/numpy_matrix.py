@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 from numpy_model import (
     N_CELLS,
     Caseload,
@@ -114,10 +115,19 @@ def _take(par: Parameters, rows: slice) -> Parameters:
             caseload=take_caseload(iv.caseload),
             components=[take_component(c) for c in iv.components],
         )
-    per_draw = (
-        "initial inflow_month benefit_month exit_hazard relapse cost_month state_month "
-        "refusion indsats_month indexation discount_rate"
-    ).split()
+    per_draw = [
+        "initial",
+        "inflow_month",
+        "benefit_month",
+        "exit_hazard",
+        "relapse",
+        "cost_month",
+        "state_month",
+        "refusion",
+        "indsats_month",
+        "indexation",
+        "discount_rate",
+    ]
     changes = {name: getattr(par, name)[rows] for name in per_draw}
     return dataclasses.replace(par, intervention=intervention, **changes)
 
@@ -154,56 +164,55 @@ def cost_vectors(par: Parameters, space: StateSpace) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Pattern:
-    """Where the non-zero entries of the transition matrix sit (row = from, column = to)."""
+    """Where the non-zero entries of the flattened ``S × S`` transition matrix sit.
 
-    age_from: np.ndarray  # (segments, 13)
-    age_to: np.ndarray  # (segments, 13)
-    exit_from: np.ndarray  # (segments, 13, K)
-    exit_to: np.ndarray  # (segments, 13, K)
-    reenter_from: np.ndarray  # (segments, 13)
-    reenter_to: np.ndarray  # (segments, 13)
-    dest_from: np.ndarray  # (segments, K)
-    dest_to_reentry: np.ndarray  # (segments, K)
+    Entry ``from * S + to``. Stayers age one cell; leavers arrive in a destination
+    and may relapse into the re-entry cell in the same month (relapse acts on the
+    destination stock including this month's arrivals). Where ageing and
+    re-entry land in the same cell, the ``age`` entry carries both.
+    """
+
+    age: np.ndarray  # (segments, 13)
+    reenters_by_ageing: np.ndarray  # (13,) bool: cell d ages into the re-entry cell
+    exit: np.ndarray  # (segments, 13, K)
+    reenter: np.ndarray  # (segments, cells that do not age into the re-entry cell)
+    dest_stay: np.ndarray  # (segments, K)
+    dest_relapse: np.ndarray  # (segments, K)
 
     @classmethod
     def build(cls, space: StateSpace, reentry_cell: int) -> Pattern:
+        size = space.size
         cells = space.benefit_cells()
         dests = space.dest_cells()
         aged = np.minimum(np.arange(N_CELLS) + 1, N_CELLS - 1)
         reentry = cells[:, [reentry_cell]]
+        coincide = aged == reentry_cell
         return cls(
-            age_from=cells,
-            age_to=cells[:, aged],
-            exit_from=np.repeat(cells[:, :, None], space.n_dest, axis=2),
-            exit_to=np.repeat(dests[:, None, :], N_CELLS, axis=1),
-            reenter_from=cells,
-            reenter_to=np.repeat(reentry, N_CELLS, axis=1),
-            dest_from=dests,
-            dest_to_reentry=np.repeat(reentry, space.n_dest, axis=1),
+            age=cells * size + cells[:, aged],
+            reenters_by_ageing=coincide,
+            exit=cells[:, :, None] * size + dests[:, None, :],
+            reenter=(cells * size + reentry)[:, ~coincide],
+            dest_stay=dests * size + dests,
+            dest_relapse=dests * size + reentry,
         )
 
 
-def transition_matrices(
-    pattern: Pattern, probs: np.ndarray, relapse_p: np.ndarray, size: int
-) -> np.ndarray:
-    """``(draws, 2, S, S)`` with ``x_next = x @ M`` for exits, ageing and relapse.
+def fill_transitions(
+    m: np.ndarray, pattern: Pattern, probs: np.ndarray, relapse_p: np.ndarray
+) -> None:
+    """Write this month's entries into ``m``, ``(draws, 2, S * S)``: ``x_next = x @ M``.
 
     ``probs`` are the exit probabilities ``(draws, 2, segments, K)`` and
-    ``relapse_p`` the monthly relapse probabilities of the same shape. A person
-    who leaves benefit this month may relapse in the same month (the relapse
-    acts on the destination stock including this month's arrivals).
+    ``relapse_p`` the monthly relapse probabilities of the same shape. Every
+    non-zero entry is overwritten, so the buffer is reused across months.
     """
-    draws = probs.shape[0]
-    m = np.zeros((draws, 2, size, size))
     stay = 1.0 - probs.sum(axis=-1)  # (D, 2, segments)
-    m[:, :, pattern.age_from, pattern.age_to] = stay[..., None]
-    arrive_and_stay = probs * (1.0 - relapse_p)  # (D, 2, segments, K)
-    m[:, :, pattern.exit_from, pattern.exit_to] = arrive_and_stay[:, :, :, None, :]
     bounce = (probs * relapse_p).sum(axis=-1)  # (D, 2, segments)
-    m[:, :, pattern.reenter_from, pattern.reenter_to] += bounce[..., None]
-    m[:, :, pattern.dest_from, pattern.dest_from] = 1.0 - relapse_p
-    m[:, :, pattern.dest_from, pattern.dest_to_reentry] = relapse_p
-    return m
+    m[:, :, pattern.age] = stay[..., None] + bounce[..., None] * pattern.reenters_by_ageing
+    m[:, :, pattern.reenter] = bounce[..., None]
+    m[:, :, pattern.exit] = (probs * (1.0 - relapse_p))[:, :, :, None, :]
+    m[:, :, pattern.dest_stay] = 1.0 - relapse_p
+    m[:, :, pattern.dest_relapse] = relapse_p
 
 
 # --------------------------------------------------------------------------- the run
@@ -244,6 +253,8 @@ def _simulate_chunk(par: Parameters) -> dict[str, np.ndarray]:
     for s in range(n_seg):
         benefit_by_segment[space.benefit_cells()[s], s] = 1.0
     relapse_log = np.log1p(-par.relapse) / 12.0  # (D, K)
+    m = np.zeros((draws, 2, space.size, space.size))
+    m_flat = m.reshape(draws, 2, -1)
 
     net_month = np.zeros((draws, n_months))
     investment = np.zeros((draws, n_years))
@@ -277,7 +288,7 @@ def _simulate_chunk(par: Parameters) -> dict[str, np.ndarray]:
 
         on_benefit = x @ benefit_by_segment  # (D, 2, segments)
         flows[:, :, year] += np.einsum("das,dask->dak", on_benefit, probs)
-        m = transition_matrices(pattern, probs, relapse_p, space.size)
+        fill_transitions(m_flat, pattern, probs, relapse_p)
         x = np.matmul(x[:, :, None, :], m)[:, :, 0, :]
 
     return model_outputs(par, investment, savings, net_month, stocks, person_years, flows)

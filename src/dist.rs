@@ -280,7 +280,7 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, String> {
         }
         "triangular" | "pert" => {
             let (min, mode, max) = (need("min")?, need("mode")?, need("max")?);
-            if !(min < max) {
+            if min >= max || min.is_nan() || max.is_nan() {
                 return Err(format!("`max` ({max}) must be greater than `min` ({min})"));
             }
             if !(min <= mode && mode <= max) {

@@ -381,9 +381,9 @@ fn step_segment(
             n - leaving
         } else {
             let mut remaining = n;
-            for k in 0..k_n {
-                let x = n * rates.probs[k];
-                arrivals[k] += x;
+            for (arrived, &p) in arrivals.iter_mut().zip(&rates.probs) {
+                let x = n * p;
+                *arrived += x;
                 remaining -= x;
             }
             remaining

@@ -677,7 +677,7 @@ impl Reader {
             })?;
             let month = pair[0]
                 .as_u64()
-                .filter(|&m| m >= 1 && m <= 100_000)
+                .filter(|m| (1..=100_000).contains(m))
                 .ok_or_else(|| {
                     Error::invalid(
                         &index(&p, 0),

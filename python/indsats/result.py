@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -280,6 +282,28 @@ class Result:
             data[m] = (self.draws(m) / scale).ravel()
         data["extra_job_education"] = self.draws("extra_job_education").ravel()
         return pd.DataFrame(data)
+
+    def to_excel(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lang: str = "da",
+        unit: str = "mio",
+        percentiles: tuple[float, float] = (5, 95),
+    ) -> Path:
+        """Write the business case to an Excel workbook, atomically.
+
+        Sheets: the table in the municipal layout (``unit``, Danish labels by
+        default, mean and interval), a summary, every assumption (value or
+        distribution, and its source: the official figure it refers to or the
+        comment beside it in the scenario file), the per-draw results with the
+        sampled parameters, and a sheet about the run. A failed write leaves
+        no file behind. Needs openpyxl.
+        """
+        check_lang(lang)
+        from ._excel import write_excel
+
+        return write_excel(self, path, lang=lang, unit=unit, percentiles=percentiles)
 
     # ------------------------------------------------------------------ plots
     def plot(

@@ -65,14 +65,15 @@ class Scenario:
     ``segments[0].exit.job: must be a probability …``.
     """
 
-    __slots__ = ("_data", "_info", "source")
+    __slots__ = ("_data", "_info", "_raw", "source")
 
     def __init__(self, data: Mapping[str, Any], *, source: str | None = None) -> None:
         if not isinstance(data, Mapping):
             raise ValueError(f"a scenario must be a table (dict), got {type(data).__name__}")
         from . import dk
 
-        resolved = dk.resolve_references(copy.deepcopy(dict(data)))
+        self._raw: dict[str, Any] = copy.deepcopy(dict(data))
+        resolved = dk.resolve_references(copy.deepcopy(self._raw))
         self._data: dict[str, Any] = _jsonable(resolved, "")
         self._info: dict[str, Any] = _core.validate(self.to_json())
         self.source = source
@@ -107,6 +108,10 @@ class Scenario:
         """A deep copy of the scenario as a dict (official rates resolved)."""
         return copy.deepcopy(self._data)
 
+    def raw_dict(self) -> dict[str, Any]:
+        """A deep copy of the scenario as given, with references to official rates kept."""
+        return copy.deepcopy(self._raw)
+
     def to_json(self) -> str:
         """The scenario as JSON text."""
         return json.dumps(self._data, ensure_ascii=False)
@@ -117,8 +122,9 @@ class Scenario:
         >>> sc.replace({"intervention.caseload.target": 30, "segments[0].initial": 500})
 
         Missing tables on the way are created; list indexes must exist.
+        References to official rates (``{ rate = ... }``) elsewhere are kept.
         """
-        data = self.to_dict()
+        data = self.raw_dict()
         for path, value in changes.items():
             steps = _parse_path(path)
             node: Any = data
