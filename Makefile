@@ -45,9 +45,9 @@ lint: $(STAMP) ## cargo fmt --check, clippy -D warnings, ruff, mypy
 	$(VENV)/bin/mypy
 
 .PHONY: test
-test: lint build ## Every check: lint, cargo test, pytest (with notebooks)
+test: lint build ## Every check: lint, cargo test, pytest (tests and notebooks)
 	cargo test --release
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q --nbmake tests notebooks
 
 .PHONY: bench
 bench: build ## Speed figures: indsats vs the NumPy baseline, scaling, memory
