@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from _scenarios import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
