@@ -47,6 +47,7 @@ lint: $(STAMP) ## cargo fmt --check, clippy -D warnings, ruff, mypy
 .PHONY: test
 test: lint build ## Every check: lint, cargo test, pytest (tests and notebooks)
 	cargo test --release
+	$(PY) -m mypy.stubtest indsats._core
 	$(VENV)/bin/pytest -q --nbmake tests notebooks
 
 .PHONY: bench

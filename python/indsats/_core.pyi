@@ -4,6 +4,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+__all__ = ["__version__", "parameter_draws", "row_blocks", "simulate", "validate"]
+
 __version__: str
 
 def validate(json: str) -> dict[str, Any]: ...
