@@ -46,6 +46,8 @@ struct ArmState {
 struct Rates {
     /// Probability of leaving to each destination this month.
     probs: Vec<f64>,
+    /// Probability of staying on benefit: 1 − Σ probs.
+    stay: f64,
     /// Whether a person leaves benefit this month.
     leave: Binomial,
     /// Conditional split of the leavers: destination k among those not yet placed.
@@ -59,6 +61,7 @@ impl Rates {
     fn new(n_dest: usize) -> Self {
         Rates {
             probs: vec![0.0; n_dest],
+            stay: 1.0,
             leave: Binomial::new(0.0),
             split: vec![Binomial::new(0.0); n_dest],
             relapse_p: vec![0.0; n_dest],
@@ -84,6 +87,7 @@ impl Rates {
         for p in self.probs.iter_mut() {
             *p = if total > 0.0 { *p / total * leave } else { 0.0 };
         }
+        self.stay = 1.0 - self.probs.iter().sum::<f64>();
         for k in 0..relapse_hazard.len() {
             let rate = relapse_hazard[k] * relapse_ratio.map_or(1.0, |r| r[k]);
             self.relapse_p[k] = -(-rate).exp_m1();
@@ -363,11 +367,11 @@ fn step_segment(
     arrivals.iter_mut().for_each(|a| *a = 0.0);
     let cells = &mut st.cells[s];
     let mut next = [0.0; CELLS];
-    for (d, &n) in cells.iter().enumerate() {
-        if n <= 0.0 {
-            continue;
-        }
-        let stay = if stochastic {
+    if stochastic {
+        for (d, &n) in cells.iter().enumerate() {
+            if n <= 0.0 {
+                continue;
+            }
             let leaving = rates.leave.quantile(n, uniforms[exit_stage(d, 0, k_n)]);
             let mut unplaced = leaving;
             for k in 0..k_n {
@@ -378,17 +382,18 @@ fn step_segment(
                 arrivals[k] += x;
                 unplaced -= x;
             }
-            n - leaving
-        } else {
-            let mut remaining = n;
-            for (arrived, &p) in arrivals.iter_mut().zip(&rates.probs) {
-                let x = n * p;
-                *arrived += x;
-                remaining -= x;
-            }
-            remaining
-        };
-        next[(d + 1).min(LAST_CELL)] += stay;
+            next[(d + 1).min(LAST_CELL)] += n - leaving;
+        }
+    } else {
+        // Expected flows: the exit probabilities do not depend on the cell.
+        let mut total = 0.0;
+        for (d, &n) in cells.iter().enumerate() {
+            total += n;
+            next[(d + 1).min(LAST_CELL)] += n * rates.stay;
+        }
+        for (arrived, &p) in arrivals.iter_mut().zip(&rates.probs) {
+            *arrived = total * p;
+        }
     }
     // 5. Relapse from each destination stock, this month's arrivals included.
     let dest = &mut st.dest[s * k_n..(s + 1) * k_n];
