@@ -141,6 +141,9 @@ def test_break_even_matches_cumulative_net() -> None:
     # a draw whose final cumulative net is positive cannot have broken even.
     final = res.draws("cumulative_net")[:, -1]
     assert np.all(res.break_even[final > 0] == -1)
+    months = res.break_even_months()
+    assert [m is None for m in months] == list(res.break_even < 0)
+    assert all(m == b for m, b in zip(months, res.break_even, strict=True) if m is not None)
     assert np.all(res.break_even < res.scenario.months)
 
 

@@ -97,6 +97,11 @@ class Result:
         """Break-even month per draw (0 = first month), −1 when none in the horizon."""
         return self._rows[:, self._be_col].astype(np.int64)
 
+    def break_even_months(self) -> list[int | None]:
+        """Break-even month per draw as Python values: None when the cumulative
+        net never stays at or below zero within the horizon (MODEL.md 11.11)."""
+        return [None if m < 0 else int(m) for m in self.break_even]
+
     def parameters(self) -> pd.DataFrame:
         """The value of every uncertain parameter in each draw (draws × parameters).
 

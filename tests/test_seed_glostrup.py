@@ -1,0 +1,94 @@
+"""Glostrup 2017-2018 against its seed article (/work/shared/seeds/000_ea5e899dd6a36d13.txt).
+
+The article: "På bare et år har Glostrup Kommune fået reduceret antallet af aktivitetsparate
+kontanthjælpsmodtagere med 60 personer. Det svarer til et fald på cirka 20%", with exits to job,
+fleksjob and førtidspension.
+
+How the figure is measured: the intervention arm's benefit stock as the model measures it (after
+the month's inflow, before its exits) in month 0 (January 2017) minus month 11 (December 2017,
+when the article appeared): eleven months of exits and inflow. Tolerance: the mean over draws
+within 15 % of the article's figure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import indsats
+
+SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "glostrup.toml"
+DRAWS = 2000
+SEED = 2017
+FIRST, LAST = 0, 11  # January and December 2017
+BASELINE, INTERVENTION = 0, 1
+
+
+@pytest.fixture(scope="module")
+def scenario() -> indsats.Scenario:
+    return indsats.Scenario.from_toml(SCENARIO)
+
+
+@pytest.fixture(scope="module")
+def result(scenario: indsats.Scenario) -> indsats.Result:
+    return indsats.simulate(scenario, draws=DRAWS, seed=SEED, mode="stochastic", progress=False)
+
+
+def benefit_stock(result: indsats.Result, arm: int, month: int) -> np.ndarray:
+    return result.stock_paths[:, arm, month, result.states.index("benefit")]
+
+
+def fall(result: indsats.Result, arm: int) -> np.ndarray:
+    return benefit_stock(result, arm, FIRST) - benefit_stock(result, arm, LAST)
+
+
+def test_stock_falls_by_about_60_persons_in_2017(result: indsats.Result) -> None:
+    mean = fall(result, INTERVENTION).mean()
+    assert 60 * 0.85 <= mean <= 60 * 1.15, f"fall of the benefit stock Jan-Dec 2017: {mean:.1f}"
+
+
+def test_stock_falls_by_about_20_percent(result: indsats.Result) -> None:
+    share = (fall(result, INTERVENTION) / benefit_stock(result, INTERVENTION, FIRST)).mean()
+    assert 0.20 * 0.85 <= share <= 0.20 * 1.15, f"relative fall {share:.3f}"
+
+
+def test_initial_stock_is_near_300(result: indsats.Result) -> None:
+    start = benefit_stock(result, INTERVENTION, FIRST).mean()
+    assert 270 <= start <= 330, f"benefit stock in January 2017: {start:.1f}"
+
+
+def test_baseline_alone_gives_a_small_part_of_the_fall(result: indsats.Result) -> None:
+    # Without the investment the stock still falls a little, as the national count of
+    # aktivitetsparate did (-5.6 % from 2017 to 2018, research §3): about 15 of 300 in 11 months.
+    baseline = fall(result, BASELINE).mean()
+    investment = fall(result, INTERVENTION).mean() - baseline
+    assert 5 <= baseline <= 25, f"baseline fall {baseline:.1f}"
+    assert investment >= 2 * baseline, f"investment {investment:.1f} vs baseline {baseline:.1f}"
+
+
+@pytest.mark.parametrize("destination", ["job", "flexjob", "pension"])
+def test_investment_raises_exits_to_job_flexjob_and_pension(
+    result: indsats.Result, destination: str
+) -> None:
+    base = result.draws(f"flow.{destination}", arm="baseline")[:, 0].mean()
+    inter = result.draws(f"flow.{destination}", arm="intervention")[:, 0].mean()
+    assert inter >= 1.3 * base, f"{destination} 2017: {inter:.1f} vs baseline {base:.1f}"
+
+
+def test_baseline_exit_rates_within_research_ranges(result: indsats.Result) -> None:
+    # research §4: aktivitetsparate monthly hazards job 0.4-0.8 %, all destinations 1.7-3.2 %
+    years = result.draws("benefit_person_years", arm="baseline")[:, 0]
+    job = (result.draws("flow.job", arm="baseline")[:, 0] / years).mean()
+    total = sum(result.draws(f"flow.{d}", arm="baseline")[:, 0] for d in result.destinations)
+    total_rate = (total / years).mean()
+    assert 12 * 0.004 <= job <= 12 * 0.008, f"baseline job exits per person-year {job:.3f}"
+    assert 12 * 0.017 <= total_rate <= 12 * 0.032, f"all exits per person-year {total_rate:.3f}"
+
+
+def test_investment_is_paid_only_in_2017_and_2018(result: indsats.Result) -> None:
+    investment = result.draws("investment").mean(axis=0)
+    assert result.years == [2017, 2018]
+    # three extra caseworkers (about 1.65 mio. kr.) and the STV consultants less STAR's grant
+    assert np.all((investment > 1.5e6) & (investment < 4.0e6)), investment
