@@ -179,20 +179,49 @@ def throughput(sc: indsats.Scenario, sizes: Sizes) -> dict[str, float]:
     return rates
 
 
+# Keys of a distribution that scale with the quantity (all but shape parameters).
+SCALE_KEYS = frozenset({"value", "mean", "sd", "median", "p5", "p95", "low", "high"})
+SCALE_KEYS |= {"min", "mode", "max"}
+
+
+def times(value: Any, factor: float) -> Any:
+    """A number, or a distribution table, multiplied by ``factor``."""
+    if isinstance(value, dict):
+        return {k: v * factor if k in SCALE_KEYS else v for k, v in value.items()}
+    return value * factor
+
+
+def central(value: Any) -> float:
+    """A number, or a distribution table's central value."""
+    if not isinstance(value, dict):
+        return float(value)
+    for key in ("value", "mode", "mean", "median"):
+        if key in value:
+            return float(value[key])
+    if "p5" in value:
+        return float(np.sqrt(value["p5"] * value["p95"]))
+    return (float(value["low"]) + float(value["high"])) / 2
+
+
 def scaled(sc: indsats.Scenario, cohort: int) -> indsats.Scenario:
-    """Ballerup with every segment's initial stock and inflow scaled to ``cohort`` persons.
+    """The scenario with every segment's initial stock and inflow scaled to ``cohort`` persons.
 
     The cohort counts every person who is ever in the model: the initial stock
-    plus the inflow over the horizon.
+    plus the inflow over the horizon (central values of any distributions).
     """
     data = sc.to_dict()
     years = data["years"]
-    persons = sum(s["initial"] + years * s["inflow_per_year"] for s in data["segments"])
+    segments = data["segments"]
+    persons = sum(
+        central(s.get("initial", 0)) + years * central(s.get("inflow_per_year", 0))
+        for s in segments
+    )
     factor = cohort / persons
     changes: dict[str, Any] = {}
-    for i, segment in enumerate(data["segments"]):
-        changes[f"segments[{i}].initial"] = round(segment["initial"] * factor)
-        changes[f"segments[{i}].inflow_per_year"] = segment["inflow_per_year"] * factor
+    for i, segment in enumerate(segments):
+        for key in ("initial", "inflow_per_year"):
+            if key in segment:
+                changes[f"segments[{i}].{key}"] = times(segment[key], factor)
     return sc.replace(changes)
 
 
