@@ -9,7 +9,7 @@ use crate::outputs::{
     Arm, BreakEven, Layout, ARMS, EXTRA_JOB_EDUCATION, INFLOW, INVESTMENT, NET, SAVINGS,
 };
 use crate::rng::fill_transition_uniforms;
-use crate::sampling::{poisson_quantile, Binomial};
+use crate::sampling::Binomial;
 use crate::scenario::{CELLS, LAST_CELL};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,23 +152,27 @@ impl Workspace {
     }
 }
 
-/// Uniforms per segment-month: inflow; per cell, one for the number leaving
-/// and one per destination for splitting the leavers; one relapse stage per
-/// destination.
+/// Uniforms per segment-month, each at a fixed position: inflow; one per cell
+/// for the number leaving; one per destination for splitting the month's
+/// leavers; one per destination for relapse.
 fn uniform_count(n_dest: usize) -> usize {
-    1 + CELLS * (n_dest + 1) + n_dest
+    1 + CELLS + 2 * n_dest
 }
 
-/// Stage 0 of a cell draws how many leave; stage `1 + k` how many of the
-/// leavers not yet placed go to destination `k`.
 #[inline]
-fn exit_stage(cell: usize, stage: usize, n_dest: usize) -> usize {
-    1 + cell * (n_dest + 1) + stage
+fn leave_stage(cell: usize) -> usize {
+    1 + cell
+}
+
+/// Destination `k`'s share of the leavers not yet placed.
+#[inline]
+fn split_stage(k: usize) -> usize {
+    1 + CELLS + k
 }
 
 #[inline]
 fn relapse_stage(k: usize, n_dest: usize) -> usize {
-    1 + CELLS * (n_dest + 1) + k
+    1 + CELLS + n_dest + k
 }
 
 /// Monthly stocks of one draw, `[arm][month][state]`, for fan charts.
@@ -231,7 +235,7 @@ pub fn simulate_draw(
             let n_in = if stochastic {
                 let u = &mut ws.uniforms[s * ws.per_segment..(s + 1) * ws.per_segment];
                 fill_transition_uniforms(key.seed, key.draw, s as u64, t as u64, u);
-                poisson_quantile(seg.inflow_month, u[0])
+                seg.inflow.quantile(u[0])
             } else {
                 seg.inflow_month
             };
@@ -368,21 +372,26 @@ fn step_segment(
     let cells = &mut st.cells[s];
     let mut next = [0.0; CELLS];
     if stochastic {
+        // How many leave each cell; then the month's leavers of the segment are
+        // split among destinations at once, since the split does not depend on
+        // the cell (a sum of multinomials with equal probabilities is one).
+        let mut leaving = 0.0;
         for (d, &n) in cells.iter().enumerate() {
             if n <= 0.0 {
                 continue;
             }
-            let leaving = rates.leave.quantile(n, uniforms[exit_stage(d, 0, k_n)]);
-            let mut unplaced = leaving;
-            for k in 0..k_n {
-                if unplaced <= 0.0 {
-                    break;
-                }
-                let x = rates.split[k].quantile(unplaced, uniforms[exit_stage(d, 1 + k, k_n)]);
-                arrivals[k] += x;
-                unplaced -= x;
+            let out = rates.leave.quantile(n, uniforms[leave_stage(d)]);
+            leaving += out;
+            next[(d + 1).min(LAST_CELL)] += n - out;
+        }
+        let mut unplaced = leaving;
+        for k in 0..k_n {
+            if unplaced <= 0.0 {
+                break;
             }
-            next[(d + 1).min(LAST_CELL)] += n - leaving;
+            let x = rates.split[k].quantile(unplaced, uniforms[split_stage(k)]);
+            arrivals[k] += x;
+            unplaced -= x;
         }
     } else {
         // Expected flows: the exit probabilities do not depend on the cell.

@@ -2,6 +2,7 @@
 //! rates and the intervention's per-month effect ready for the engine.
 
 use crate::rng::parameter_uniform;
+use crate::sampling::Poisson;
 use crate::scenario::{CaseloadMode, Enrolment, ParamId, Perspective, Scenario, CELLS};
 
 /// Samples every parameter of the scenario for draw `draw` (MODEL.md 8): the
@@ -28,6 +29,8 @@ pub fn monthly_hazard(annual_probability: f64) -> f64 {
 pub struct SegmentModel {
     pub initial: f64,
     pub inflow_month: f64,
+    /// The inflow's Poisson law, for stochastic runs.
+    pub inflow: Poisson,
     /// Baseline monthly hazard to each destination.
     pub hazard: Vec<f64>,
     pub initial_cell: usize,
@@ -133,6 +136,7 @@ impl DrawModel {
             .map(|(s, seg)| SegmentModel {
                 initial: v[seg.initial],
                 inflow_month: v[seg.inflow_per_year] / 12.0,
+                inflow: Poisson::new(v[seg.inflow_per_year] / 12.0),
                 hazard: seg.exit.iter().map(|&p| monthly_hazard(v[p])).collect(),
                 initial_cell: seg.initial_cell,
                 targeted: targeted(s),

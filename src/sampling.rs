@@ -7,17 +7,26 @@
 //! monotone in one uniform, so this is written by hand; it is also the hot
 //! path of a stochastic run.
 //!
-//! Small means walk the CDF up from 0. Large means start the walk 10.5 standard
-//! deviations below the mean (the mass below is under 1e−25, far below what a
-//! double can resolve in `u`), with the starting pmf from Loader's saddle-point
-//! formula, which stays accurate where `q^n` underflows.
+//! Small means walk the CDF up from 0. Large means start the walk at
+//! `μ − √(2·L·μ)`: by the Chernoff bound `P(X ≤ μ − a) ≤ exp(−a²/2μ)`, which holds
+//! for binomial and Poisson counts alike, the mass left out is below `e^−L`
+//! (about 5e−17), under the resolution of `u`; the starting pmf comes from
+//! Loader's saddle-point formula, which stays accurate where `q^n` underflows.
 
 use std::f64::consts::PI;
 
-/// Above this mean the walk starts in the left tail instead of at 0.
-const SMALL_MEAN: f64 = 40.0;
-/// Distance of the walk's start below the mean, in standard deviations.
-const TAIL_SDS: f64 = 10.5;
+/// `2·L` with `L = 37.5`: the Chernoff exponent of the left-out tail.
+const TWO_L: f64 = 75.0;
+
+/// Where the CDF walk starts for a count with mean `mean` (0 for small means).
+#[inline]
+fn walk_start(mean: f64) -> f64 {
+    if mean <= TWO_L {
+        0.0
+    } else {
+        (mean - (TWO_L * mean).sqrt()).floor()
+    }
+}
 
 /// `ln Γ(n+1) − (n + ½) ln n + n − ln √(2π)`, the Stirling error (Loader 2000).
 fn stirlerr(n: f64) -> f64 {
@@ -107,11 +116,12 @@ impl Binomial {
             return n;
         }
         let mean = n * self.p;
-        let start = if mean <= SMALL_MEAN {
-            0.0
-        } else {
-            (mean - TAIL_SDS * (mean * self.q).sqrt()).floor()
-        };
+        // Bernoulli's inequality, q^n ≥ 1 − n·p: most small cells see nobody
+        // leave, and this settles it without a transcendental function.
+        if u <= 1.0 - mean {
+            return 0.0;
+        }
+        let start = walk_start(mean);
         let (mut x, mut pmf) = if start <= 0.0 {
             (0.0, (n * self.ln_q).exp())
         } else {
@@ -127,32 +137,50 @@ impl Binomial {
     }
 }
 
+/// A Poisson mean with `e^−λ` precomputed; one per segment and draw.
+#[derive(Debug, Clone, Copy)]
+pub struct Poisson {
+    lambda: f64,
+    p0: f64,
+}
+
+impl Poisson {
+    pub fn new(lambda: f64) -> Self {
+        let lambda = lambda.max(0.0);
+        Poisson {
+            lambda,
+            p0: (-lambda).exp(),
+        }
+    }
+
+    /// The smallest `x` with `P(X ≤ x) ≥ u` for `X ~ Poisson(lambda)`.
+    pub fn quantile(&self, u: f64) -> f64 {
+        let lambda = self.lambda;
+        if lambda <= 0.0 {
+            return 0.0;
+        }
+        let start = walk_start(lambda);
+        let (mut x, mut pmf) = if start <= 0.0 {
+            (0.0, self.p0)
+        } else {
+            (start, poisson_pmf_positive(start, lambda))
+        };
+        let mut cdf = pmf;
+        // Rounding can leave the summed CDF a hair below a `u` near 1; the cap ends
+        // the walk far in the right tail, where no real draw lands.
+        let cap = lambda + 40.0 * lambda.sqrt() + 40.0;
+        while cdf < u && x < cap {
+            pmf *= lambda / (x + 1.0);
+            x += 1.0;
+            cdf += pmf;
+        }
+        x
+    }
+}
+
 /// The smallest `x` with `P(X ≤ x) ≥ u` for `X ~ Poisson(lambda)`.
 pub fn poisson_quantile(lambda: f64, u: f64) -> f64 {
-    if lambda <= 0.0 {
-        return 0.0;
-    }
-    let sd = lambda.sqrt();
-    let start = if lambda <= SMALL_MEAN {
-        0.0
-    } else {
-        (lambda - TAIL_SDS * sd).floor()
-    };
-    let (mut x, mut pmf) = if start <= 0.0 {
-        (0.0, (-lambda).exp())
-    } else {
-        (start, poisson_pmf_positive(start, lambda))
-    };
-    let mut cdf = pmf;
-    // Rounding can leave the summed CDF a hair below a `u` near 1; the cap ends
-    // the walk far in the right tail, where no real draw lands.
-    let cap = lambda + 40.0 * sd + 40.0;
-    while cdf < u && x < cap {
-        pmf *= lambda / (x + 1.0);
-        x += 1.0;
-        cdf += pmf;
-    }
-    x
+    Poisson::new(lambda).quantile(u)
 }
 
 #[cfg(test)]
