@@ -52,6 +52,7 @@ test: lint build ## Every check: lint, cargo test, pytest (tests and notebooks)
 
 .PHONY: bench
 bench: build ## Speed figures: indsats vs the NumPy baseline, scaling, memory
+	$(PY) -c "import indsats, pathlib; pathlib.Path('target/ballerup.json').write_text(indsats.Scenario.from_toml('scenarios/ballerup.toml').to_json())"
 	cargo bench --bench engine
 	$(PY) benches/bench.py
 
