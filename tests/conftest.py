@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 from _scenarios import ROOT, scenario_dict
 
 matplotlib.use("Agg")
+# The independent NumPy implementation in benches/ is the tests' oracle.
+sys.path.insert(0, str(ROOT / "benches"))
 
 
 @pytest.fixture
