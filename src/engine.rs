@@ -6,7 +6,7 @@
 
 use crate::model::{DrawModel, Effect};
 use crate::outputs::{
-    Arm, BreakEven, Layout, ARMS, EXTRA_JOB_EDUCATION, INFLOW, INVESTMENT, NET, SAVINGS,
+    Arm, BreakEven, CostPart, Layout, ARMS, EXTRA_JOB_EDUCATION, INFLOW, INVESTMENT, NET, SAVINGS,
 };
 use crate::rng::fill_transition_uniforms;
 use crate::sampling::Binomial;
@@ -263,15 +263,13 @@ pub fn simulate_draw(
         let mut cost = [0.0f64; 2];
         for arm in ARMS {
             let st = &arms[arm as usize];
-            let mut muni = 0.0;
-            let mut state = 0.0;
-            let mut benefit_stock = 0.0;
+            let (mut benefit_muni, mut benefit_state, mut benefit_stock) = (0.0, 0.0, 0.0);
             for (s, cells) in st.cells.iter().enumerate() {
                 let bm = &m.benefit_municipal[s * m.n_years + y];
                 let bs = &m.benefit_state[s * m.n_years + y];
                 for d in 0..CELLS {
-                    muni += cells[d] * bm[d];
-                    state += cells[d] * bs[d];
+                    benefit_muni += cells[d] * bm[d];
+                    benefit_state += cells[d] * bs[d];
                     benefit_stock += cells[d];
                 }
             }
@@ -280,16 +278,35 @@ pub fn simulate_draw(
             if let Some(p) = paths.as_mut() {
                 p.out[path_base] = benefit_stock;
             }
+            let (mut dest_muni, mut dest_state) = (0.0, 0.0);
             for k in 0..k_n {
                 let dk: f64 = (0..m.segments.len()).map(|s| st.dest[s * k_n + k]).sum();
-                muni += dk * m.dest_municipal[k];
-                state += dk * m.dest_state[k];
+                dest_muni += dk * m.dest_municipal[k];
+                dest_state += dk * m.dest_state[k];
                 row[layout.stock(arm, 1 + k, y)] += dk;
                 if let Some(p) = paths.as_mut() {
                     p.out[path_base + 1 + k] = dk;
                 }
             }
-            cost[arm as usize] = m.perspective_cost(muni, state);
+            // The jobcenter's effort is the municipality's.
+            let parts = [
+                (
+                    CostPart::Benefit,
+                    m.perspective_cost(benefit_muni, benefit_state),
+                ),
+                (
+                    CostPart::Effort,
+                    m.perspective_cost(benefit_stock * m.indsats_month, 0.0),
+                ),
+                (
+                    CostPart::Destinations,
+                    m.perspective_cost(dest_muni, dest_state),
+                ),
+            ];
+            for (part, value) in parts {
+                row[layout.cost_part(arm, part, y)] += value;
+                cost[arm as usize] += value;
+            }
             row[layout.cost(arm, y)] += cost[arm as usize];
         }
         let savings = cost[1] - cost[0];

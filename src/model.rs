@@ -96,9 +96,11 @@ pub struct DrawModel {
     pub discount: Vec<f64>,
     pub segments: Vec<SegmentModel>,
     /// Per `[segment * n_years + year]`: municipal and state cost of a
-    /// person-month in each duration cell.
+    /// person-month's benefit payment in each duration cell (after refusion).
     pub benefit_municipal: Vec<[f64; CELLS]>,
     pub benefit_state: Vec<[f64; CELLS]>,
+    /// The jobcenter's effort per person-month on benefit (municipal).
+    pub indsats_month: f64,
     pub dest_municipal: Vec<f64>,
     pub dest_state: Vec<f64>,
     /// Monthly relapse hazard per destination: `−ln(1 − q) / 12`.
@@ -163,7 +165,7 @@ impl DrawModel {
                 let mut muni = [0.0; CELLS];
                 let mut state = [0.0; CELLS];
                 for d in 0..CELLS {
-                    muni[d] = gross * (1.0 - refund[d]) + indsats;
+                    muni[d] = gross * (1.0 - refund[d]);
                     state[d] = gross * refund[d];
                 }
                 benefit_municipal.push(muni);
@@ -235,6 +237,7 @@ impl DrawModel {
             segments,
             benefit_municipal,
             benefit_state,
+            indsats_month: indsats,
             dest_municipal: sc.destinations.iter().map(|d| v[d.cost_month]).collect(),
             dest_state: sc.destinations.iter().map(|d| v[d.state_month]).collect(),
             relapse_hazard: sc

@@ -36,16 +36,30 @@ pub const NET: usize = 2;
 pub const EXTRA_JOB_EDUCATION: usize = 3;
 pub const INFLOW: usize = 4;
 const SHARED_BLOCKS: usize = 5;
+/// Per-arm blocks before the flows: cost, three cost parts, relapse.
+const ARM_FIXED_BLOCKS: usize = 5;
+
+/// The parts an arm's cost is made of, under the run's perspective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostPart {
+    /// Benefit payments (forsørgelse) after refusion.
+    Benefit = 0,
+    /// The jobcenter's effort per person on benefit (`indsats_month`).
+    Effort = 1,
+    /// Costs of persons in the destinations.
+    Destinations = 2,
+}
 
 impl Layout {
     pub fn new(n_years: usize, n_dest: usize) -> Self {
         Layout { n_years, n_dest }
     }
 
-    /// Blocks per arm: cost, relapse, one flow per destination, one average
-    /// stock per state (benefit, then the destinations).
+    /// Blocks per arm: cost, its parts (benefit payments, jobcenter effort,
+    /// destinations), relapse, one flow per destination, one average stock per
+    /// state (benefit, then the destinations).
     fn arm_blocks(&self) -> usize {
-        2 + self.n_dest + 1 + self.n_dest
+        ARM_FIXED_BLOCKS + self.n_dest + 1 + self.n_dest
     }
 
     fn block(&self, b: usize, y: usize) -> usize {
@@ -62,15 +76,19 @@ impl Layout {
     pub fn cost(&self, arm: Arm, y: usize) -> usize {
         self.arm_block(arm, 0, y)
     }
+    /// Part of the cost: see [`CostPart`].
+    pub fn cost_part(&self, arm: Arm, part: CostPart, y: usize) -> usize {
+        self.arm_block(arm, 1 + part as usize, y)
+    }
     pub fn relapse(&self, arm: Arm, y: usize) -> usize {
-        self.arm_block(arm, 1, y)
+        self.arm_block(arm, 4, y)
     }
     pub fn flow(&self, arm: Arm, k: usize, y: usize) -> usize {
-        self.arm_block(arm, 2 + k, y)
+        self.arm_block(arm, ARM_FIXED_BLOCKS + k, y)
     }
     /// Average stock of state `s` (0 = benefit, 1 + k = destination k).
     pub fn stock(&self, arm: Arm, s: usize, y: usize) -> usize {
-        self.arm_block(arm, 2 + self.n_dest + s, y)
+        self.arm_block(arm, ARM_FIXED_BLOCKS + self.n_dest + s, y)
     }
     pub fn npv(&self) -> usize {
         (SHARED_BLOCKS + 2 * self.arm_blocks()) * self.n_years
@@ -100,6 +118,21 @@ impl Layout {
         }
         for arm in ARMS {
             out.push(("cost".into(), Some(arm), self.cost(arm, 0)));
+            out.push((
+                "cost.benefit".into(),
+                Some(arm),
+                self.cost_part(arm, CostPart::Benefit, 0),
+            ));
+            out.push((
+                "cost.effort".into(),
+                Some(arm),
+                self.cost_part(arm, CostPart::Effort, 0),
+            ));
+            out.push((
+                "cost.destinations".into(),
+                Some(arm),
+                self.cost_part(arm, CostPart::Destinations, 0),
+            ));
             out.push(("relapse".into(), Some(arm), self.relapse(arm, 0)));
             for (k, d) in destinations.iter().enumerate() {
                 out.push((format!("flow.{d}"), Some(arm), self.flow(arm, k, 0)));

@@ -113,6 +113,29 @@ def test_table_layout(result: indsats.Result) -> None:
         result.table(unit="eur")
 
 
+def test_cost_is_split_into_its_parts(result: indsats.Result) -> None:
+    for arm in ("baseline", "intervention"):
+        parts = sum(result.draws(f"cost.{p}", arm) for p in ("benefit", "effort", "destinations"))
+        np.testing.assert_allclose(parts, result.draws("cost", arm), rtol=1e-12)
+    by_part = sum(result.savings_by_part(p) for p in ("benefit", "effort", "destinations"))
+    np.testing.assert_allclose(by_part, result.draws("savings"), rtol=1e-9, atol=1e-3)
+    detail = result.table(detail=True, lang="da")
+    assert list(detail.index) == [
+        "Investering",
+        "Besparelse",
+        "  heraf forsørgelse",
+        "  heraf indsats",
+        "  heraf andre ydelser",
+        "I alt",
+    ]
+    # The jobcenter's effort is municipal: nothing of it in the state perspective.
+    state = indsats.simulate(
+        result.scenario.replace({"perspective": "state"}), 20, seed=1, progress=False
+    )
+    assert np.all(state.draws("cost.effort", "baseline") == 0)
+    assert np.all(result.draws("cost.effort", "baseline") > 0)
+
+
 def test_summary_and_draws(result: indsats.Result) -> None:
     s = result.summary()
     assert s.shape == (4, 4)

@@ -61,10 +61,18 @@ def test_workbook_reads_back(result: indsats.Result, tmp_path: Path) -> None:
     assert wb.sheetnames == ["Business case", "Resumé", "Antagelser", "Trækninger", "Om kørslen"]
     rows = list(wb["Business case"].iter_rows(values_only=True))
     assert rows[0][1] == 2018 and rows[1][1:4] == ("middel", "p5", "p95")
-    labels = [r[0] for r in rows[3:6]]
-    assert labels == ["Investering", "Besparelse", "I alt"]
-    table = result.table(percentiles=(5, 95), lang="da")
+    labels = [r[0] for r in rows[3:9]]
+    assert labels == [
+        "Investering",
+        "Besparelse",
+        "  heraf forsørgelse",
+        "  heraf indsats",
+        "  heraf andre ydelser",
+        "I alt",
+    ]
+    table = result.table(percentiles=(5, 95), lang="da", detail=True)
     assert rows[4][1] == pytest.approx(round(table.iloc[1, 0], 3))
+    assert rows[8][3] == pytest.approx(round(table.iloc[5, 2], 3))
     draws = list(wb["Trækninger"].iter_rows(values_only=True))
     assert len(draws) == result.n_draws + 1
     header = draws[0]

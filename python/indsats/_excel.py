@@ -130,7 +130,7 @@ def write_excel(
 
     scale = _unit(unit)
     names = _sheet_names(lang)
-    table = result.table(percentiles=percentiles, lang=lang, unit=unit)
+    table = result.table(percentiles=percentiles, lang=lang, unit=unit, detail=True)
     summary = result.summary(percentiles=(percentiles[0], 50, percentiles[1]), lang=lang, unit=unit)
     assumptions = assumptions_frame(result, lang)
     draws, truncated = draws_frame(result, unit, scale)

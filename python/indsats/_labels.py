@@ -8,6 +8,12 @@ _LABELS: dict[str, dict[str, str]] = {
     "investment": {"en": "Investment", "da": "Investering"},
     "savings": {"en": "Savings", "da": "Besparelse"},
     "net": {"en": "Net", "da": "I alt"},
+    "savings.benefit": {"en": "  of which benefit payments", "da": "  heraf forsørgelse"},
+    "savings.effort": {"en": "  of which jobcenter effort", "da": "  heraf indsats"},
+    "savings.destinations": {
+        "en": "  of which other benefits and support",
+        "da": "  heraf andre ydelser",
+    },
     "cumulative_net": {"en": "Cumulative net", "da": "Akkumuleret i alt"},
     "mean": {"en": "mean", "da": "middel"},
     "npv": {"en": "NPV", "da": "Nutidsværdi"},

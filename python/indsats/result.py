@@ -139,7 +139,9 @@ class Result:
         Shared metrics: investment, savings, net, cumulative_net,
         extra_job_education (cumulative at each year end), inflow; ``npv`` and
         ``break_even`` give shape ``(draws,)``. Per-arm metrics need
-        ``arm="baseline"`` or ``"intervention"``: cost, relapse,
+        ``arm="baseline"`` or ``"intervention"``: cost and its parts
+        ``cost.benefit`` (benefit payments after refusion), ``cost.effort``
+        (the jobcenter's effort, ``indsats_month``) and ``cost.destinations``, relapse,
         benefit_person_years, ``flow.<destination>`` (gross flows in the year),
         ``stock.<state>`` (average stock in the year).
         """
@@ -169,25 +171,39 @@ class Result:
         return np.array(self._rows[:, col : col + n])
 
     # ----------------------------------------------------------------- tables
+    def savings_by_part(self, part: str) -> NDArray[np.float64]:
+        """Savings on one part of the cost, (draws, years): ``benefit``
+        (forsørgelse), ``effort`` (the jobcenter's indsats) or ``destinations``."""
+        metric = f"cost.{part}"
+        return self.draws(metric, "intervention") - self.draws(metric, "baseline")
+
     def table(
         self,
         percentiles: Sequence[float] = (5, 50, 95),
         lang: str = "en",
         unit: str = "mio",
+        detail: bool = False,
     ) -> pd.DataFrame:
         """The business-case table in Ballerup's layout.
 
         Rows Investment / Savings / Net (Danish: Investering / Besparelse /
         I alt); columns the calendar years, each with the mean and the given
-        percentiles over draws, in ``unit`` ("mio", "tkr" or "kr").
+        percentiles over draws, in ``unit`` ("mio", "tkr" or "kr"). With
+        ``detail=True`` the savings are also shown by part: benefit payments,
+        the jobcenter's effort and the costs of the destinations.
         """
         check_lang(lang)
         scale = _unit(unit)
         ps = _check_percentiles(percentiles)
         stats = [label("mean", lang), *(_pname(p) for p in ps)]
+        metrics = ["investment", "savings", "net"]
+        if detail:
+            metrics[2:2] = ["savings.benefit", "savings.effort", "savings.destinations"]
         rows = []
-        for metric in ("investment", "savings", "net"):
-            values = self.draws(metric) / scale
+        for metric in metrics:
+            values = (
+                self.savings_by_part(metric.split(".")[1]) if "." in metric else self.draws(metric)
+            ) / scale
             cells: list[float] = []
             for y in range(len(self.years)):
                 col = values[:, y]
@@ -197,7 +213,7 @@ class Result:
         columns = pd.MultiIndex.from_tuples(
             [(year, s) for year in self.years for s in stats], names=[label("year", lang), ""]
         )
-        index = pd.Index([label(m, lang) for m in ("investment", "savings", "net")])
+        index = pd.Index([label(m, lang) for m in metrics])
         index.name = label(unit, lang)
         return pd.DataFrame(rows, index=index, columns=columns)
 
