@@ -10,8 +10,27 @@ use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+/// More worker threads than this is a mistake, not a machine.
+const MAX_THREADS: usize = 4096;
+
+/// A zeroed buffer of `rows × width` values, or an error (never an abort) when
+/// the size overflows or the memory cannot be had.
+fn zeroed<T: Clone + Default>(rows: usize, width: usize, what: &str) -> Result<Vec<T>, Error> {
+    let too_big = || {
+        Error::Options(format!(
+            "not enough memory for {what}: {rows} draws × {width} values; run fewer draws \
+             (or keep fewer monthly paths with keep_paths)"
+        ))
+    };
+    let len = rows.checked_mul(width).ok_or_else(too_big)?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| too_big())?;
+    v.resize(len, T::default());
+    Ok(v)
+}
+
 /// Default budget for kept monthly stock paths (bytes).
-pub const DEFAULT_PATH_BUDGET: usize = 256 << 20;
+pub const DEFAULT_PATH_BUDGET: usize = 128 << 20;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -49,6 +68,9 @@ impl RunOptions {
         }
         if self.chunk_size == 0 {
             return Err(Error::Options("chunk_size must be at least 1".into()));
+        }
+        if self.threads.is_some_and(|t| t > MAX_THREADS) {
+            return Err(Error::Options(format!("threads must be at most {MAX_THREADS}")));
         }
         Ok(())
     }
@@ -98,9 +120,9 @@ pub fn run(
     let path_width = 2 * months * n_states;
     let kept_paths = opts.keep_paths.min(opts.draws);
 
-    let mut rows = vec![0.0f64; opts.draws * width];
-    let mut paths = vec![0.0f64; kept_paths * path_width];
-    let chunk = opts.chunk_size;
+    let mut rows: Vec<f64> = zeroed(opts.draws, width, "the results")?;
+    let mut paths: Vec<f64> = zeroed(kept_paths, path_width, "the monthly stock paths")?;
+    let chunk = opts.chunk_size.min(opts.draws);
 
     // Pair each chunk of rows with its (possibly empty) slice of paths.
     let mut path_chunks: Vec<&mut [f64]> = Vec::with_capacity(opts.draws.div_ceil(chunk));

@@ -122,3 +122,17 @@ fn bad_options_and_bad_scenarios_are_errors_not_panics() {
         "{err}"
     );
 }
+
+#[test]
+fn absurd_sizes_are_errors_not_aborts() {
+    let sc = scenario();
+    let mut opts = RunOptions::new(usize::MAX / 2, 1, Mode::MeanField);
+    opts.keep_paths = 0;
+    let err = run_simple(&sc, &opts).unwrap_err();
+    assert!(err.to_string().contains("not enough memory"), "{err}");
+    let mut opts = RunOptions::new(3, 1, Mode::MeanField);
+    opts.chunk_size = usize::MAX;
+    assert_eq!(run_simple(&sc, &opts).unwrap().draws, 3);
+    opts.threads = Some(1_000_000);
+    assert!(run_simple(&sc, &opts).is_err());
+}

@@ -83,6 +83,10 @@ def test_simulate_accepts_paths_and_dicts(ballerup_path: Path) -> None:
         ({"mode": "fast"}, "mode"),
         ({"threads": 0}, "threads"),
         ({"chunk_size": 0}, "chunk_size"),
+        ({"draws": 10**15}, "not enough memory"),
+        ({"draws": 10**30}, "draws must be below"),
+        ({"threads": 10**6}, "threads must be at most"),
+        ({"keep_paths": -1}, "keep_paths"),
     ],
 )
 def test_bad_run_options(kw: dict[str, Any], match: str) -> None:

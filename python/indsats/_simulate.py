@@ -84,13 +84,15 @@ def simulate(
             callable receiving the number of finished draws.
         chunk_size: draws per unit of parallel work (does not change results).
         keep_paths: number of leading draws whose monthly stocks are kept for
-            :meth:`Result.stocks`; default all draws that fit in 256 MB.
+            :meth:`Result.stocks`; default all draws that fit in 128 MB.
 
     Ctrl-C stops the run within a fraction of a second and raises
     KeyboardInterrupt; the interpreter stays usable.
     """
     sc = as_scenario(scenario)
     draws = _check_int("draws", draws, 1)
+    if draws >= 2**53:
+        raise ValueError(f"draws must be below 2**53; got {draws}")
     seed = _check_int("seed", seed, 0)
     if seed >= 2**64:
         raise ValueError(f"seed must be below 2**64; got {seed}")
