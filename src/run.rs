@@ -15,7 +15,7 @@ const MAX_THREADS: usize = 4096;
 
 /// A zeroed buffer of `rows × width` values, or an error (never an abort) when
 /// the size overflows or the memory cannot be had.
-fn zeroed<T: Clone + Default>(rows: usize, width: usize, what: &str) -> Result<Vec<T>, Error> {
+fn zeroed(rows: usize, width: usize, what: &str) -> Result<Vec<f64>, Error> {
     let too_big = || {
         Error::Options(format!(
             "not enough memory for {what}: {rows} draws × {width} values; run fewer draws \
@@ -23,10 +23,13 @@ fn zeroed<T: Clone + Default>(rows: usize, width: usize, what: &str) -> Result<V
         ))
     };
     let len = rows.checked_mul(width).ok_or_else(too_big)?;
-    let mut v = Vec::new();
-    v.try_reserve_exact(len).map_err(|_| too_big())?;
-    v.resize(len, T::default());
-    Ok(v)
+    // Ask first, fallibly; then take zeroed pages from the allocator, which
+    // are only touched as the draws fill them (writing zeros here would cost
+    // seconds on a large run before it could be cancelled).
+    Vec::<f64>::new()
+        .try_reserve_exact(len)
+        .map_err(|_| too_big())?;
+    Ok(vec![0.0; len])
 }
 
 /// Default budget for kept monthly stock paths (bytes).
@@ -70,7 +73,9 @@ impl RunOptions {
             return Err(Error::Options("chunk_size must be at least 1".into()));
         }
         if self.threads.is_some_and(|t| t > MAX_THREADS) {
-            return Err(Error::Options(format!("threads must be at most {MAX_THREADS}")));
+            return Err(Error::Options(format!(
+                "threads must be at most {MAX_THREADS}"
+            )));
         }
         Ok(())
     }
@@ -120,8 +125,8 @@ pub fn run(
     let path_width = 2 * months * n_states;
     let kept_paths = opts.keep_paths.min(opts.draws);
 
-    let mut rows: Vec<f64> = zeroed(opts.draws, width, "the results")?;
-    let mut paths: Vec<f64> = zeroed(kept_paths, path_width, "the monthly stock paths")?;
+    let mut rows = zeroed(opts.draws, width, "the results")?;
+    let mut paths = zeroed(kept_paths, path_width, "the monthly stock paths")?;
     let chunk = opts.chunk_size.min(opts.draws);
 
     // Pair each chunk of rows with its (possibly empty) slice of paths.
