@@ -196,6 +196,8 @@ def test_plots_render(result: indsats.Result, kind: str, lang: str, tmp_path: Pa
     plt.close(fig)
     if kind == "net" and lang == "da":
         assert ax.get_ylabel().startswith("I alt")
+    if kind == "npv":
+        assert ax.get_ylabel() == ("Trækninger" if lang == "da" else "Draws")
 
 
 def test_html_repr(result: indsats.Result) -> None:

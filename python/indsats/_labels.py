@@ -36,6 +36,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "year": {"en": "Year", "da": "År"},
     "month": {"en": "Month", "da": "Måned"},
     "persons": {"en": "Persons", "da": "Personer"},
+    "draws": {"en": "Draws", "da": "Trækninger"},
     "mio": {"en": "mio. kr.", "da": "mio. kr."},
     "tkr": {"en": "1,000 kr.", "da": "1.000 kr."},
     "kr": {"en": "kr.", "da": "kr."},

@@ -104,7 +104,7 @@ def plot(
         p = result.probability_of_payback()
         ax.set_title(f"{result.scenario.name}: {label('payback', lang)} {p:.0%}")
         ax.set_xlabel(f"{label('npv', lang)}, {money}")
-        ax.set_ylabel("draws")
+        ax.set_ylabel(label("draws", lang))
     else:
         be = result.break_even
         months = result.scenario.months
