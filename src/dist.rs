@@ -7,6 +7,10 @@
 
 use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform};
 
+/// The largest number of persons or staff a count may hold: far above any
+/// municipality, and far below where `f64` stops counting whole persons.
+pub const MAX_COUNT: f64 = 1e9;
+
 /// z such that Φ(z) = 0.95; turns a (p5, p95) pair into a lognormal σ.
 const Z95: f64 = 1.644_853_626_951_472_2;
 
@@ -85,8 +89,10 @@ fn fmt(x: f64) -> String {
 pub enum Domain {
     /// Any real number (state costs).
     Real,
-    /// `[0, ∞)`: counts, hazard ratios, elasticities, investment prices.
+    /// `[0, ∞)`: hazard ratios, elasticities, investment prices.
     NonNegative,
+    /// `[0, MAX_COUNT]`: persons and staff (stock, inflow, participants, FTEs).
+    Count,
     /// `(0, ∞)`: caseloads `base` and `target`.
     Positive,
     /// `[0, 1)`: annual probabilities (a beta is accepted).
@@ -102,6 +108,7 @@ impl Domain {
         match self {
             Domain::Real => "any real number",
             Domain::NonNegative => "a non-negative value, support in [0, ∞)",
+            Domain::Count => "a non-negative count of at most 1e9",
             Domain::Positive => "a positive value, support in (0, ∞)",
             Domain::Probability => "a probability, support in [0, 1)",
             Domain::Share => "a share, support in [0, 1]",
@@ -116,6 +123,9 @@ impl Domain {
         match self {
             Domain::Real => true,
             Domain::NonNegative => s.lo >= 0.0,
+            // Unbounded supports are allowed; a sampled value above the limit is
+            // reported when it is drawn.
+            Domain::Count => (0.0..=MAX_COUNT).contains(&s.lo),
             Domain::Positive => lo_ok(0.0, false),
             Domain::Probability => s.lo >= 0.0 && (s.hi < 1.0 || (s.hi == 1.0 && s.hi_open)),
             Domain::Share => s.lo >= 0.0 && s.hi <= 1.0,
@@ -168,8 +178,8 @@ impl Dist {
         }
     }
 
-    /// The mean, for `mean_field` runs with `draws` that want a point value and
-    /// for describing assumptions.
+    /// The mean, for describing a parameter (`Scenario.parameters()`); runs
+    /// always sample.
     pub fn mean(&self) -> f64 {
         use statrs::statistics::Distribution;
         match self {
@@ -190,15 +200,68 @@ pub trait Args {
     fn get(&self, key: &str) -> Option<f64>;
 }
 
-/// Builds a distribution from its name and arguments. `Err` holds a message
-/// about the arguments (the caller prefixes the field path).
-pub fn build(name: &str, args: &dyn Args) -> Result<Dist, String> {
-    let need = |k: &str| args.get(k).ok_or_else(|| format!("`{name}` needs `{k}`"));
-    let positive = |k: &str, v: f64| {
+/// Why a distribution table was refused: the argument at fault, if one is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistError {
+    pub arg: Option<&'static str>,
+    pub message: String,
+}
+
+fn at(arg: &'static str, message: impl Into<String>) -> DistError {
+    DistError {
+        arg: Some(arg),
+        message: message.into(),
+    }
+}
+
+fn whole(message: impl Into<String>) -> DistError {
+    DistError {
+        arg: None,
+        message: message.into(),
+    }
+}
+
+/// One of two ways to give a distribution's parameters; giving arguments of
+/// both is an error rather than a silent choice.
+fn one_form(
+    name: &str,
+    args: &dyn Args,
+    first: [&'static str; 2],
+    second: [&'static str; 2],
+) -> Result<bool, DistError> {
+    let has = |k: &str| args.get(k).is_some();
+    let in_first = first.iter().any(|k| has(k));
+    let in_second = second.iter().any(|k| has(k));
+    if in_first && in_second {
+        let extra = second.iter().copied().find(|k| has(k)).unwrap_or(second[0]);
+        return Err(at(
+            extra,
+            format!(
+                "`{name}` takes either `{}` and `{}`, or `{}` and `{}`, not a mix",
+                first[0], first[1], second[0], second[1]
+            ),
+        ));
+    }
+    if !in_first && !in_second {
+        return Err(whole(format!(
+            "`{name}` needs either `{}` and `{}`, or `{}` and `{}`",
+            first[0], first[1], second[0], second[1]
+        )));
+    }
+    Ok(in_first)
+}
+
+/// Builds a distribution from its name and arguments.
+pub fn build(name: &str, args: &dyn Args) -> Result<Dist, DistError> {
+    let need = |k: &'static str| {
+        args.get(k)
+            .ok_or_else(|| at(k, format!("`{name}` needs `{k}`")))
+    };
+    let positive = |k: &'static str, v: f64| {
         if v > 0.0 {
             Ok(v)
         } else {
-            Err(format!("`{k}` must be > 0, got {v}"))
+            Err(at(k, format!("`{k}` must be > 0, got {v}")))
         }
     };
     match name {
@@ -208,34 +271,29 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, String> {
             let sd = positive("sd", need("sd")?)?;
             Normal::new(mean, sd)
                 .map(Dist::Normal)
-                .map_err(|e| e.to_string())
+                .map_err(|e| whole(e.to_string()))
         }
         "lognormal" => {
-            let (mu, sigma) = match (args.get("median"), args.get("p5")) {
-                (Some(median), None) => {
-                    let median = positive("median", median)?;
-                    (median.ln(), positive("sd_log", need("sd_log")?)?)
+            let (mu, sigma) = if one_form(name, args, ["median", "sd_log"], ["p5", "p95"])? {
+                let median = positive("median", need("median")?)?;
+                (median.ln(), positive("sd_log", need("sd_log")?)?)
+            } else {
+                let p5 = positive("p5", need("p5")?)?;
+                let p95 = positive("p95", need("p95")?)?;
+                if p95 <= p5 {
+                    return Err(at(
+                        "p95",
+                        format!("`p95` ({p95}) must be greater than `p5` ({p5})"),
+                    ));
                 }
-                (None, Some(p5)) => {
-                    let p5 = positive("p5", p5)?;
-                    let p95 = positive("p95", need("p95")?)?;
-                    if p95 <= p5 {
-                        return Err(format!("`p95` ({p95}) must be greater than `p5` ({p5})"));
-                    }
-                    (
-                        (p5.ln() + p95.ln()) / 2.0,
-                        (p95.ln() - p5.ln()) / (2.0 * Z95),
-                    )
-                }
-                _ => {
-                    return Err(
-                        "`lognormal` needs either `median` and `sd_log`, or `p5` and `p95`".into(),
-                    )
-                }
+                (
+                    (p5.ln() + p95.ln()) / 2.0,
+                    (p95.ln() - p5.ln()) / (2.0 * Z95),
+                )
             };
             LogNormal::new(mu, sigma)
                 .map(Dist::LogNormal)
-                .map_err(|e| e.to_string())
+                .map_err(|e| whole(e.to_string()))
         }
         "gamma" => {
             let mean = positive("mean", need("mean")?)?;
@@ -244,62 +302,69 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, String> {
             let rate = mean / (sd * sd);
             Gamma::new(shape, rate)
                 .map(Dist::Gamma)
-                .map_err(|e| e.to_string())
+                .map_err(|e| whole(e.to_string()))
         }
         "beta" => {
-            let (a, b) = match (args.get("mean"), args.get("a")) {
-                (Some(mean), None) => {
-                    let sd = positive("sd", need("sd")?)?;
-                    if !(mean > 0.0 && mean < 1.0) {
-                        return Err(format!("`mean` must be in (0, 1), got {mean}"));
-                    }
-                    let var = sd * sd;
-                    if var >= mean * (1.0 - mean) {
-                        return Err(format!(
-                            "`sd` ({sd}) is too large for `mean` {mean}: sd² must be below mean·(1 − mean)"
-                        ));
-                    }
-                    let common = mean * (1.0 - mean) / var - 1.0;
-                    (mean * common, (1.0 - mean) * common)
+            let (a, b) = if one_form(name, args, ["mean", "sd"], ["a", "b"])? {
+                let mean = need("mean")?;
+                let sd = positive("sd", need("sd")?)?;
+                if !(mean > 0.0 && mean < 1.0) {
+                    return Err(at("mean", format!("`mean` must be in (0, 1), got {mean}")));
                 }
-                (None, Some(a)) => (positive("a", a)?, positive("b", need("b")?)?),
-                _ => return Err("`beta` needs either `mean` and `sd`, or `a` and `b`".into()),
+                let var = sd * sd;
+                if var >= mean * (1.0 - mean) {
+                    return Err(at(
+                        "sd",
+                        format!("`sd` ({sd}) is too large for `mean` {mean}: sd² must be below mean·(1 − mean)"),
+                    ));
+                }
+                let common = mean * (1.0 - mean) / var - 1.0;
+                (mean * common, (1.0 - mean) * common)
+            } else {
+                (positive("a", need("a")?)?, positive("b", need("b")?)?)
             };
-            Beta::new(a, b).map(Dist::Beta).map_err(|e| e.to_string())
+            Beta::new(a, b)
+                .map(Dist::Beta)
+                .map_err(|e| whole(e.to_string()))
         }
         "uniform" => {
             let (low, high) = (need("low")?, need("high")?);
             if high <= low {
-                return Err(format!(
-                    "`high` ({high}) must be greater than `low` ({low})"
+                return Err(at(
+                    "high",
+                    format!("`high` ({high}) must be greater than `low` ({low})"),
                 ));
             }
             Uniform::new(low, high)
                 .map(Dist::Uniform)
-                .map_err(|e| e.to_string())
+                .map_err(|e| whole(e.to_string()))
         }
         "triangular" | "pert" => {
             let (min, mode, max) = (need("min")?, need("mode")?, need("max")?);
             if min >= max || min.is_nan() || max.is_nan() {
-                return Err(format!("`max` ({max}) must be greater than `min` ({min})"));
+                return Err(at(
+                    "max",
+                    format!("`max` ({max}) must be greater than `min` ({min})"),
+                ));
             }
             if !(min <= mode && mode <= max) {
-                return Err(format!(
-                    "`mode` ({mode}) must lie in [min, max] = [{min}, {max}]"
+                return Err(at(
+                    "mode",
+                    format!("`mode` ({mode}) must lie in [min, max] = [{min}, {max}]"),
                 ));
             }
             if name == "triangular" {
                 Triangular::new(min, max, mode)
                     .map(Dist::Triangular)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| whole(e.to_string()))
             } else {
                 let a = 1.0 + 4.0 * (mode - min) / (max - min);
                 let b = 1.0 + 4.0 * (max - mode) / (max - min);
-                let beta = Beta::new(a, b).map_err(|e| e.to_string())?;
+                let beta = Beta::new(a, b).map_err(|e| whole(e.to_string()))?;
                 Ok(Dist::Pert { min, max, beta })
             }
         }
-        other => Err(format!("unknown distribution `{other}`")),
+        other => Err(whole(format!("unknown distribution `{other}`"))),
     }
 }
 
@@ -338,7 +403,7 @@ mod tests {
             self.0.get(key).copied()
         }
     }
-    fn mk(name: &str, kv: &[(&'static str, f64)]) -> Result<Dist, String> {
+    fn mk(name: &str, kv: &[(&'static str, f64)]) -> Result<Dist, DistError> {
         build(name, &M(kv.iter().copied().collect()))
     }
 
@@ -367,6 +432,18 @@ mod tests {
         assert!(mk("pert", &[("min", 1.0), ("mode", 3.0), ("max", 2.0)]).is_err());
         assert!(mk("normal", &[("mean", 1.0)]).is_err());
         assert!(mk("weibull", &[]).is_err());
+        let mixed = mk(
+            "lognormal",
+            &[("median", 1.0), ("sd_log", 0.5), ("p95", 3.0)],
+        )
+        .unwrap_err();
+        assert_eq!(mixed.arg, Some("p95"));
+        let mixed = mk("beta", &[("mean", 0.2), ("sd", 0.05), ("b", 3.0)]).unwrap_err();
+        assert_eq!(mixed.arg, Some("b"));
+        assert_eq!(
+            mk("gamma", &[("mean", 1.0), ("sd", -1.0)]).unwrap_err().arg,
+            Some("sd")
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::outputs::{
 use crate::rng::fill_transition_uniforms;
 use crate::sampling::Binomial;
 use crate::scenario::{CELLS, LAST_CELL};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -83,10 +84,21 @@ impl Rates {
             *p = hazard[k] * ratio.map_or(1.0, |r| r[k]);
             total += *p;
         }
-        let leave = -(-total).exp_m1();
-        for p in self.probs.iter_mut() {
-            *p = if total > 0.0 { *p / total * leave } else { 0.0 };
-        }
+        let leave = if total.is_infinite() {
+            // An unbounded hazard (a huge ratio): everyone leaves, shared
+            // equally among the destinations whose hazard is unbounded.
+            let n_inf = self.probs.iter().filter(|p| p.is_infinite()).count() as f64;
+            for p in self.probs.iter_mut() {
+                *p = if p.is_infinite() { 1.0 / n_inf } else { 0.0 };
+            }
+            1.0
+        } else {
+            let leave = -(-total).exp_m1();
+            for p in self.probs.iter_mut() {
+                *p = if total > 0.0 { *p / total * leave } else { 0.0 };
+            }
+            leave
+        };
         self.stay = 1.0 - self.probs.iter().sum::<f64>();
         for k in 0..relapse_hazard.len() {
             let rate = relapse_hazard[k] * relapse_ratio.map_or(1.0, |r| r[k]);
@@ -181,7 +193,10 @@ pub struct PathSink<'a> {
 }
 
 /// Simulates one draw and writes its row (see [`Layout`]); when `paths` is
-/// given, also the measured stock of every month, state and arm.
+/// given, also the measured stock of every month, state and arm. Returns
+/// `false` if `cancel` was set before the draw finished (checked every month,
+/// so even a very long draw stops promptly).
+#[allow(clippy::too_many_arguments)]
 pub fn simulate_draw(
     m: &DrawModel,
     mode: Mode,
@@ -190,7 +205,8 @@ pub fn simulate_draw(
     ws: &mut Workspace,
     row: &mut [f64],
     mut paths: Option<PathSink>,
-) {
+    cancel: &AtomicBool,
+) -> bool {
     row.iter_mut().for_each(|x| *x = 0.0);
     let k_n = m.n_dest;
     let n_states = k_n + 1;
@@ -228,13 +244,16 @@ pub fn simulate_draw(
     let mut extra_job_education = 0.0;
 
     for t in 0..m.months {
+        if cancel.load(Ordering::Relaxed) {
+            return false;
+        }
         let y = m.year_of_month[t];
         // 1. Inflow, the same draw in both arms.
         let mut inflow_total = 0.0;
         for (s, seg) in m.segments.iter().enumerate() {
             let n_in = if stochastic {
                 let u = &mut ws.uniforms[s * ws.per_segment..(s + 1) * ws.per_segment];
-                fill_transition_uniforms(key.seed, key.draw, s as u64, t as u64, u);
+                fill_transition_uniforms(key.seed, key.draw, seg.key, t as u64, u);
                 seg.inflow.quantile(u[0])
             } else {
                 seg.inflow_month
@@ -349,6 +368,7 @@ pub fn simulate_draw(
     }
     row[layout.npv()] = npv;
     row[layout.break_even()] = break_even.month(m.months);
+    true
 }
 
 /// Exits and relapse of one segment in one arm for one month. Leaves the

@@ -1,24 +1,54 @@
 //! A scenario compiled for one draw: every parameter sampled, hazards, cost
 //! rates and the intervention's per-month effect ready for the engine.
 
+use crate::dist::{Domain, MAX_COUNT};
+use crate::error::Error;
 use crate::rng::parameter_uniform;
 use crate::sampling::Poisson;
 use crate::scenario::{CaseloadMode, Enrolment, ParamId, Perspective, Scenario, CELLS};
 
 /// Samples every parameter of the scenario for draw `draw` (MODEL.md 8): the
-/// value depends only on `(seed, draw, path)`.
-pub fn sample_parameters(sc: &Scenario, seed: u64, draw: u64) -> Vec<f64> {
+/// value depends only on `(seed, draw, path)`. A value no scenario can use (not
+/// finite, or more persons than [`MAX_COUNT`]) is an error naming the field and
+/// the draw; a probability whose distribution is open at 1 but rounds to 1 is
+/// kept just below it, where it belongs.
+pub fn sample_parameters(sc: &Scenario, seed: u64, draw: u64) -> Result<Vec<f64>, Error> {
     sc.params
         .iter()
         .map(|p| {
             if p.dist.is_fixed() {
-                p.dist.quantile(0.5)
-            } else {
-                p.dist.quantile(parameter_uniform(seed, draw, p.hash))
+                return Ok(p.dist.quantile(0.5));
             }
+            let x = p.dist.quantile(parameter_uniform(seed, draw, p.hash));
+            if !x.is_finite() {
+                return Err(Error::invalid(
+                    &p.path,
+                    format!(
+                        "draw {draw} sampled {x}; narrow the `{}` distribution",
+                        p.dist.name()
+                    ),
+                ));
+            }
+            if p.domain == Domain::Count && x > MAX_COUNT {
+                return Err(Error::invalid(
+                    &p.path,
+                    format!(
+                        "draw {draw} sampled {x:.3e}, more than {MAX_COUNT:e} persons; \
+                         narrow the `{}` distribution",
+                        p.dist.name()
+                    ),
+                ));
+            }
+            if p.domain == Domain::Probability && x >= 1.0 {
+                return Ok(BELOW_ONE);
+            }
+            Ok(x)
         })
         .collect()
 }
+
+/// The largest `f64` below 1.
+const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
 
 /// Monthly hazard from an annual probability: `−ln(1 − p) / 12`.
 pub fn monthly_hazard(annual_probability: f64) -> f64 {
@@ -27,6 +57,8 @@ pub fn monthly_hazard(annual_probability: f64) -> f64 {
 
 #[derive(Debug, Clone)]
 pub struct SegmentModel {
+    /// Keys the segment's random transitions.
+    pub key: u64,
     pub initial: f64,
     pub inflow_month: f64,
     /// The inflow's Poisson law, for stochastic runs.
@@ -136,6 +168,7 @@ impl DrawModel {
             .iter()
             .enumerate()
             .map(|(s, seg)| SegmentModel {
+                key: seg.key,
                 initial: v[seg.initial],
                 inflow_month: v[seg.inflow_per_year] / 12.0,
                 inflow: Poisson::new(v[seg.inflow_per_year] / 12.0),

@@ -157,7 +157,8 @@ pub struct BreakEven {
 impl BreakEven {
     pub fn push(&mut self, t: usize, net: f64) {
         self.cumulative += net;
-        if self.cumulative > 0.0 {
+        // NaN is not "at or below zero": such a draw never breaks even.
+        if self.cumulative > 0.0 || self.cumulative.is_nan() {
             self.last_positive = Some(t);
         }
     }
@@ -188,6 +189,10 @@ mod tests {
         never.push(0, 1.0);
         never.push(1, 0.5);
         assert_eq!(never.month(2), -1.0);
+        let mut nan = BreakEven::default();
+        nan.push(0, -1.0);
+        nan.push(1, f64::NAN);
+        assert_eq!(nan.month(2), -1.0);
         let mut at_once = BreakEven::default();
         at_once.push(0, -1.0);
         assert_eq!(at_once.month(1), 0.0);

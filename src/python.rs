@@ -193,7 +193,9 @@ fn parameter_draws<'py>(
     seed: u64,
 ) -> PyResult<(Vec<String>, Bound<'py, numpy::PyArray2<f64>>)> {
     let sc = parse(json)?;
-    let (paths, values) = py.detach(|| crate::run::parameter_draws(&sc, draws, seed));
+    let (paths, values) = py
+        .detach(|| crate::run::parameter_draws(&sc, draws, seed))
+        .map_err(to_py)?;
     let n = paths.len();
     let array = values.into_pyarray(py).reshape([draws, n])?;
     Ok((paths, array))

@@ -6,9 +6,12 @@
 //!
 //! * Parameter draws: key `(seed, draw, parameter path)`; two scenarios that
 //!   share a parameter path share its draws.
-//! * Transitions: key `(seed, draw, segment, month)`; inside that stream each
-//!   `(cell, stage)` has a fixed position, so both arms read the same uniform
-//!   for the same binomial count (common random numbers).
+//! * Transitions: key `(seed, draw, segment name, month)`; inside that stream
+//!   each `(cell, stage)` has a fixed position, so both arms read the same
+//!   uniform for the same binomial count (common random numbers).
+//!
+//! Segments and components are keyed by name, not position, so scenarios that
+//! order them differently still share their random numbers.
 
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;

@@ -151,7 +151,7 @@ pub fn run(
                         return Err(Error::Cancelled);
                     }
                     let draw = (c * chunk + i) as u64;
-                    let values = sample_parameters(sc, opts.seed, draw);
+                    let values = sample_parameters(sc, opts.seed, draw)?;
                     let model = DrawModel::new(sc, &values);
                     let sink = path_chunk
                         .chunks_mut(path_width)
@@ -161,7 +161,11 @@ pub fn run(
                         seed: opts.seed,
                         draw,
                     };
-                    simulate_draw(&model, opts.mode, key, &layout, &mut ws, row, sink);
+                    let done =
+                        simulate_draw(&model, opts.mode, key, &layout, &mut ws, row, sink, cancel);
+                    if !done {
+                        return Err(Error::Cancelled);
+                    }
                     progress.fetch_add(1, Ordering::Relaxed);
                 }
                 Ok(())
@@ -190,7 +194,11 @@ pub fn run_simple(sc: &Scenario, opts: &RunOptions) -> Result<RunOutput, Error> 
 
 /// The sampled values of the uncertain parameters, `[draw][parameter]`, with
 /// their paths: exactly the values the engine uses in each draw.
-pub fn parameter_draws(sc: &Scenario, draws: usize, seed: u64) -> (Vec<String>, Vec<f64>) {
+pub fn parameter_draws(
+    sc: &Scenario,
+    draws: usize,
+    seed: u64,
+) -> Result<(Vec<String>, Vec<f64>), Error> {
     let uncertain: Vec<usize> = (0..sc.params.len())
         .filter(|&i| !sc.params[i].dist.is_fixed())
         .collect();
@@ -198,17 +206,18 @@ pub fn parameter_draws(sc: &Scenario, draws: usize, seed: u64) -> (Vec<String>, 
         .iter()
         .map(|&i| sc.params[i].path.clone())
         .collect();
-    let mut values = vec![0.0; draws * uncertain.len()];
+    let mut values = zeroed(draws, uncertain.len(), "the parameter draws")?;
     if !uncertain.is_empty() {
         values
             .par_chunks_mut(uncertain.len())
             .enumerate()
-            .for_each(|(draw, row)| {
-                let all = sample_parameters(sc, seed, draw as u64);
+            .try_for_each(|(draw, row)| {
+                let all = sample_parameters(sc, seed, draw as u64)?;
                 for (out, &i) in row.iter_mut().zip(&uncertain) {
                     *out = all[i];
                 }
-            });
+                Ok::<(), Error>(())
+            })?;
     }
-    (paths, values)
+    Ok((paths, values))
 }

@@ -178,11 +178,6 @@ impl Poisson {
     }
 }
 
-/// The smallest `x` with `P(X ≤ x) ≥ u` for `X ~ Poisson(lambda)`.
-pub fn poisson_quantile(lambda: f64, u: f64) -> f64 {
-    Poisson::new(lambda).quantile(u)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,7 +229,7 @@ mod tests {
         for &lambda in &[0.5, 12.5, 900.0, 50_000.0] {
             let reference = Poisson::new(lambda).unwrap();
             for &u in &[1e-6, 0.2, 0.5, 0.9, 1.0 - 1e-9] {
-                let x = poisson_quantile(lambda, u);
+                let x = super::Poisson::new(lambda).quantile(u);
                 assert!(
                     reference.cdf(x as u64) >= u - 1e-9,
                     "λ={lambda} u={u} x={x}"
@@ -269,6 +264,6 @@ mod tests {
         assert_eq!(Binomial::new(1.0).quantile(10.0, 0.1), 10.0);
         assert_eq!(Binomial::new(0.5).quantile(0.0, 0.9), 0.0);
         assert!(Binomial::new(0.5).quantile(10.0, 1.0 - 1e-17) <= 10.0);
-        assert_eq!(poisson_quantile(0.0, 0.5), 0.0);
+        assert_eq!(super::Poisson::new(0.0).quantile(0.5), 0.0);
     }
 }

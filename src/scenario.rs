@@ -15,12 +15,15 @@ use serde_json::{Map, Value};
 /// Index into [`Scenario::params`].
 pub type ParamId = usize;
 
-/// One number of the scenario: fixed or uncertain, with the path that keys its draws.
+/// One number of the scenario: fixed or uncertain. `path` names it in messages;
+/// `hash` keys its draws (from the same path, with segments and components
+/// named rather than numbered).
 #[derive(Debug, Clone)]
 pub struct Param {
     pub path: String,
     pub hash: u64,
     pub dist: Dist,
+    pub domain: Domain,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +44,8 @@ pub struct Destination {
 #[derive(Debug, Clone)]
 pub struct Segment {
     pub name: String,
+    /// Keys the segment's random transitions (a hash of its name).
+    pub key: u64,
     pub initial: ParamId,
     pub inflow_per_year: ParamId,
     pub benefit_month: ParamId,
@@ -296,14 +301,7 @@ impl<'a> Table<'a> {
             return Ok(None);
         };
         let path = self.path(key);
-        let n = match v {
-            Value::Number(n) => n.as_i64().or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
-                    .map(|f| f as i64)
-            }),
-            _ => None,
-        };
+        let n = whole_number(v);
         let n = n.ok_or_else(|| {
             Error::invalid(
                 &path,
@@ -317,6 +315,18 @@ impl<'a> Table<'a> {
             ));
         }
         Ok(Some(n))
+    }
+}
+
+/// A JSON number that is a whole number (`13` or `13.0`).
+fn whole_number(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                .map(|f| f as i64)
+        }),
+        _ => None,
     }
 }
 
@@ -430,9 +440,27 @@ const COMPONENT_KEYS: &[&str] = &[
 ];
 
 impl Reader {
-    fn push(&mut self, path: String, dist: Dist) -> ParamId {
+    /// Keys the draws of the parameters pushed since `first` by the entry's
+    /// name instead of its position (`segments[over 30].exit.job` rather than
+    /// `segments[0].exit.job`), so two scenarios that list segments or
+    /// components in another order still share their draws. Error messages keep
+    /// the positional path.
+    fn key_by_name(&mut self, first: usize, positional: &str, named: &str) {
+        for p in &mut self.params[first..] {
+            if let Some(rest) = p.path.strip_prefix(positional) {
+                p.hash = path_hash(&format!("{named}{rest}"));
+            }
+        }
+    }
+
+    fn push(&mut self, path: String, dist: Dist, domain: Domain) -> ParamId {
         let hash = path_hash(&path);
-        self.params.push(Param { path, hash, dist });
+        self.params.push(Param {
+            path,
+            hash,
+            dist,
+            domain,
+        });
         self.params.len() - 1
     }
 
@@ -474,7 +502,7 @@ impl Reader {
                 format!("must be {}; {what}", domain.describe()),
             ));
         }
-        Ok(self.push(path, dist))
+        Ok(self.push(path, dist, domain))
     }
 
     fn dist_table(&self, path: &str, map: &Map<String, Value>) -> Result<Dist, Error> {
@@ -519,7 +547,10 @@ impl Reader {
                 ));
             }
         }
-        dist::build(name, &NumArgs(map)).map_err(|msg| Error::invalid(path, msg))
+        dist::build(name, &NumArgs(map)).map_err(|e| match e.arg {
+            Some(arg) => Error::invalid(&join(path, arg), e.message),
+            None => Error::invalid(path, e.message),
+        })
     }
 
     fn opt_param(
@@ -531,7 +562,7 @@ impl Reader {
     ) -> Result<ParamId, Error> {
         match t.get(key) {
             Some(v) => self.param(t.path(key), v, domain),
-            None => Ok(self.push(t.path(key), Dist::Fixed(default))),
+            None => Ok(self.push(t.path(key), Dist::Fixed(default), domain)),
         }
     }
 
@@ -643,7 +674,11 @@ impl Reader {
                 .enumerate()
                 .map(|(i, &(m, s))| RefusionStep {
                     up_to_month: m,
-                    share: self.push(format!("{}[1]", index(&path, i)), Dist::Fixed(s)),
+                    share: self.push(
+                        format!("{}[1]", index(&path, i)),
+                        Dist::Fixed(s),
+                        Domain::Real,
+                    ),
                 })
                 .collect());
         };
@@ -675,8 +710,7 @@ impl Reader {
                     ),
                 )
             })?;
-            let month = pair[0]
-                .as_u64()
+            let month = whole_number(&pair[0])
                 .filter(|m| (1..=100_000).contains(m))
                 .ok_or_else(|| {
                     Error::invalid(
@@ -717,9 +751,17 @@ impl Reader {
                     let base = join("destinations", name);
                     Destination {
                         name: name.to_string(),
-                        relapse: self.push(join(&base, "relapse"), Dist::Fixed(0.0)),
-                        cost_month: self.push(join(&base, "cost_month"), Dist::Fixed(0.0)),
-                        state_month: self.push(join(&base, "state_month"), Dist::Fixed(0.0)),
+                        relapse: self.push(join(&base, "relapse"), Dist::Fixed(0.0), Domain::Real),
+                        cost_month: self.push(
+                            join(&base, "cost_month"),
+                            Dist::Fixed(0.0),
+                            Domain::Real,
+                        ),
+                        state_month: self.push(
+                            join(&base, "state_month"),
+                            Dist::Fixed(0.0),
+                            Domain::Real,
+                        ),
                     }
                 })
                 .collect());
@@ -785,22 +827,25 @@ impl Reader {
                     format!("duplicate segment name `{name}`"),
                 ));
             }
-            let initial = self.req_param(&t, "initial", Domain::NonNegative)?;
-            let inflow_per_year =
-                self.opt_param(&t, "inflow_per_year", Domain::NonNegative, 0.0)?;
+            let first_param = self.params.len();
+            let initial = self.req_param(&t, "initial", Domain::Count)?;
+            let inflow_per_year = self.opt_param(&t, "inflow_per_year", Domain::Count, 0.0)?;
             let benefit_month = self.req_param(&t, "benefit_month", Domain::Real)?;
             let initial_cell = t
                 .integer("initial_cell", 0, LAST_CELL as i64)?
                 .map(|c| c as usize)
                 .unwrap_or(default_cell);
             let exit_path = t.path("exit");
-            let exit_value = t.required("exit")?;
+            let no_exits = Value::Object(Map::new());
+            let exit_value = t.get("exit").unwrap_or(&no_exits);
             let exit_table = Table::new(exit_value, &exit_path, dests)?;
             let exit = dests
                 .iter()
                 .map(|d| self.opt_param(&exit_table, d, Domain::Probability, 0.0))
                 .collect::<Result<Vec<_>, _>>()?;
+            self.key_by_name(first_param, &path, &format!("segments[{name}]"));
             out.push(Segment {
+                key: path_hash(&name),
                 name,
                 initial,
                 inflow_per_year,
@@ -881,7 +926,11 @@ impl Reader {
         };
         let funding = match t.get("funding") {
             None => {
-                let id = self.push("intervention.funding".into(), Dist::Fixed(0.0));
+                let id = self.push(
+                    "intervention.funding".into(),
+                    Dist::Fixed(0.0),
+                    Domain::Real,
+                );
                 vec![id; self.n_years]
             }
             Some(fv) => self.per_year("intervention.funding".into(), fv, Domain::NonNegative)?,
@@ -905,11 +954,9 @@ impl Reader {
             (Some(tv), None) => {
                 CaseloadMode::Target(self.param(t.path("target"), tv, Domain::Positive)?)
             }
-            (None, Some(ev)) => CaseloadMode::ExtraFte(self.per_year(
-                t.path("extra_fte"),
-                ev,
-                Domain::NonNegative,
-            )?),
+            (None, Some(ev)) => {
+                CaseloadMode::ExtraFte(self.per_year(t.path("extra_fte"), ev, Domain::Count)?)
+            }
             (Some(_), Some(_)) => {
                 return Err(Error::invalid(
                     path,
@@ -986,12 +1033,11 @@ impl Reader {
             .string("name")?
             .map(str::to_string)
             .unwrap_or_else(|| format!("component {i}"));
+        let first_param = self.params.len();
         let enrolment = match (t.get("participants"), t.get("coverage")) {
-            (Some(pv), None) => Enrolment::Participants(self.per_year(
-                t.path("participants"),
-                pv,
-                Domain::NonNegative,
-            )?),
+            (Some(pv), None) => {
+                Enrolment::Participants(self.per_year(t.path("participants"), pv, Domain::Count)?)
+            }
             (None, Some(cv)) => {
                 Enrolment::Coverage(self.per_year(t.path("coverage"), cv, Domain::Share)?)
             }
@@ -1005,15 +1051,21 @@ impl Reader {
         };
         let hr = self.ratios(&t, "hr", dests)?;
         let relapse_hr = self.ratios(&t, "relapse_hr", dests)?;
-        Ok(Component {
-            name,
+        let component = Component {
             enrolment,
             hr,
             relapse_hr,
             cost_month: self.opt_param(&t, "cost_month", Domain::NonNegative, 0.0)?,
             fixed_year: self.opt_param(&t, "fixed_year", Domain::NonNegative, 0.0)?,
             one_off: self.opt_param(&t, "one_off", Domain::NonNegative, 0.0)?,
-        })
+            name,
+        };
+        self.key_by_name(
+            first_param,
+            path,
+            &format!("intervention.components[{}]", component.name),
+        );
+        Ok(component)
     }
 
     fn ratios(

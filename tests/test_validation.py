@@ -63,14 +63,14 @@ CASES = [
     (
         "intervention.caseload.elasticity",
         {"dist": "beta", "mean": 0.5, "sd": 0.9},
-        "intervention.caseload.elasticity",
-        "sd",
+        "intervention.caseload.elasticity.sd",
+        "too large",
     ),
     (
         "intervention.caseload.elasticity",
         {"dist": "lognormal", "p5": 0.9, "p95": 0.3},
-        "intervention.caseload.elasticity",
-        "p95",
+        "intervention.caseload.elasticity.p95",
+        "greater than",
     ),
     (
         "intervention.caseload.elasticity",
@@ -81,8 +81,8 @@ CASES = [
     (
         "intervention.caseload.elasticity",
         {"dist": "pert", "min": 0, "mode": 3, "max": 2},
-        "intervention.caseload.elasticity",
-        "mode",
+        "intervention.caseload.elasticity.mode",
+        "must lie in",
     ),
     (
         "intervention.caseload.elasticity",
@@ -138,6 +138,20 @@ CASES = [
     ),
     ("segments[1].initial_cell", 13, "segments[1].initial_cell", "between"),
     ("segments", [], "segments", "at least one"),
+    (
+        "intervention.caseload.elasticity",
+        {"dist": "lognormal", "median": 0.5, "sd_log": 0.3, "p95": 0.9},
+        "intervention.caseload.elasticity.p95",
+        "not a mix",
+    ),
+    (
+        "intervention.caseload.elasticity",
+        {"dist": "beta", "mean": 0.5, "sd": 0.1, "b": 2},
+        "intervention.caseload.elasticity.b",
+        "not a mix",
+    ),
+    ("segments[0].initial", 2e9, "segments[0].initial", "at most 1e9"),
+    ("segments[0].exit", None, "segments[0].exit", "table"),
     ("segments[1].name", "over 30", "segments[1].name", "duplicate"),
 ]
 
