@@ -330,3 +330,30 @@ def test_failed_write_leaves_no_file(tmp_path: Path) -> None:
         write_atomic(target, half)
     assert target.read_text(encoding="utf-8") == "old"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_numpy_integers_are_accepted_as_options() -> None:
+    res = indsats.simulate(scenario_dict(), np.int64(7), seed=np.uint32(3), progress=False)
+    assert res.n_draws == 7 and res.seed == 3
+
+
+def test_options_are_keyword_only(result: indsats.Result) -> None:
+    with pytest.raises(TypeError):
+        result.table((5, 95))  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        result.summary("da")  # type: ignore[misc]
+
+
+def test_stocks_need_kept_paths() -> None:
+    res = indsats.simulate(scenario_dict(), 5, progress=False, keep_paths=0)
+    with pytest.raises(ValueError, match="keep_paths"):
+        res.stocks()
+    with pytest.raises(ValueError, match="arm="):
+        res.draws("benefit_person_years")
+
+
+def test_drivers_of_a_cumulative_metric_use_its_last_year(result: indsats.Result) -> None:
+    rho = result.drivers("extra_job_education").set_index("parameter")["spearman"]
+    last = result.draws("extra_job_education")[:, -1]
+    expected = result.parameters().rank().corrwith(pd.Series(last).rank())
+    assert rho.to_dict() == pytest.approx(expected.to_dict())

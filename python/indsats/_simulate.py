@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -34,8 +35,13 @@ def as_scenario(scenario: ScenarioLike) -> Scenario:
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    """An integer option (NumPy integers too), at least ``minimum``."""
+    if isinstance(value, bool):
         raise ValueError(f"{name} must be an integer; got {value!r}")
+    try:
+        value = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise ValueError(f"{name} must be an integer; got {value!r}") from None
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}; got {value}")
     return value
@@ -86,8 +92,9 @@ def simulate(
         keep_paths: number of leading draws whose monthly stocks are kept for
             :meth:`Result.stocks`; default all draws that fit in 128 MB.
 
-    Ctrl-C stops the run within a fraction of a second and raises
-    KeyboardInterrupt; the interpreter stays usable.
+    Ctrl-C stops the run within a fraction of a second (the engine looks at
+    it every simulated month) and raises KeyboardInterrupt; the interpreter
+    stays usable.
     """
     sc = as_scenario(scenario)
     draws = _check_int("draws", draws, 1)

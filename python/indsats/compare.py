@@ -48,7 +48,7 @@ class Comparison:
         )
 
     def table(
-        self, percentiles: Sequence[float] = (5, 50, 95), lang: str = "en", unit: str = "mio"
+        self, *, percentiles: Sequence[float] = (5, 50, 95), lang: str = "en", unit: str = "mio"
     ) -> pd.DataFrame:
         """NPV of each scenario, and each pair's difference with P(first is lower)."""
         check_lang(lang)

@@ -68,6 +68,7 @@ class Result:
         self.stock_paths: NDArray[np.float64] = raw["paths"]
         """Measured monthly stocks ``(kept draws, arm, month, state)``; arm 0 is the baseline."""
         self.stock_paths.setflags(write=False)
+        self._parameters: pd.DataFrame | None = None
         self._npv_col = int(raw["npv_column"])
         self._be_col = int(raw["break_even_column"])
         self.years: list[int] = scenario.calendar_years
@@ -108,21 +109,26 @@ class Result:
         Columns are field paths (e.g. ``intervention.caseload.elasticity``):
         exactly the values the engine used, for sensitivity analysis.
         """
-        paths, values = _core.parameter_draws(self.scenario.to_json(), self.n_draws, self.seed)
-        frame = pd.DataFrame(values, columns=paths)
-        frame.index.name = "draw"
-        return frame
+        if self._parameters is None:
+            paths, values = _core.parameter_draws(self.scenario.to_json(), self.n_draws, self.seed)
+            self._parameters = pd.DataFrame(values, columns=paths)
+            self._parameters.index.name = "draw"
+        return self._parameters.copy()
 
-    def drivers(self, metric: str = "npv") -> pd.DataFrame:
+    def drivers(self, metric: str = "npv", arm: str | None = None) -> pd.DataFrame:
         """What drives the result: rank correlation of each uncertain parameter
-        with ``metric`` (npv, or a yearly metric summed over years) across draws,
-        strongest first. Spearman's rho; near 0 for a parameter that does not matter.
+        with ``metric`` across draws, strongest first (Spearman's rho; near 0 for
+        a parameter that does not matter). ``metric`` is npv, or a yearly metric:
+        summed over the years, or its last year for the cumulative ones
+        (cumulative_net, extra_job_education).
         """
         params = self.parameters()
         if params.empty:
             return pd.DataFrame(columns=["parameter", "spearman"])
-        y = self.draws(metric)
-        target = pd.Series(y if y.ndim == 1 else y.sum(axis=1)).rank()
+        y = self.draws(metric, arm)
+        if y.ndim == 2:
+            y = y[:, -1] if metric in ("cumulative_net", "extra_job_education") else y.sum(axis=1)
+        target = pd.Series(y).rank()
         rho = params.rank().corrwith(target)
         out = pd.DataFrame({"parameter": rho.index, "spearman": rho.to_numpy()})
         order = out["spearman"].abs().sort_values(ascending=False).index
@@ -153,6 +159,8 @@ class Result:
         if metric == "cumulative_net":
             return np.cumsum(self.draws("net"), axis=1)
         if metric == "benefit_person_years":
+            if arm is None:
+                raise ValueError(f"metric {metric!r} needs arm='baseline' or arm='intervention'")
             return self.draws("stock.benefit", arm) * self._months_in_year / 12.0
         if metric in _SHARED:
             if arm is not None:
@@ -179,6 +187,7 @@ class Result:
 
     def table(
         self,
+        *,
         percentiles: Sequence[float] = (5, 50, 95),
         lang: str = "en",
         unit: str = "mio",
@@ -219,6 +228,7 @@ class Result:
 
     def summary(
         self,
+        *,
         percentiles: Sequence[float] = (5, 50, 95),
         lang: str = "en",
         unit: str = "mio",
@@ -263,7 +273,7 @@ class Result:
         """Share of draws whose NPV is negative (the investment pays back)."""
         return float((self.npv < 0).mean())
 
-    def stocks(self, percentiles: Sequence[float] = (5, 95), lang: str = "en") -> pd.DataFrame:
+    def stocks(self, *, percentiles: Sequence[float] = (5, 95), lang: str = "en") -> pd.DataFrame:
         """Monthly stock per state and arm: mean and percentile bands (tidy).
 
         Computed from the kept stock paths (``stock_paths``; all draws unless
@@ -271,7 +281,12 @@ class Result:
         """
         check_lang(lang)
         ps = _check_percentiles(percentiles)
-        paths = self.stock_paths.astype(np.float64)
+        paths = self.stock_paths
+        if paths.shape[0] == 0:
+            raise ValueError(
+                "this run kept no monthly stock paths; simulate again with keep_paths=None "
+                "(the default) or keep_paths=N"
+            )
         mean = paths.mean(axis=0)
         bands = np.percentile(paths, ps, axis=0) if ps else np.empty((0, *mean.shape))
         months = self.scenario.months
@@ -291,7 +306,7 @@ class Result:
                 frames.append(pd.DataFrame(data))
         return pd.concat(frames, ignore_index=True)
 
-    def to_frame(self, unit: str = "kr") -> pd.DataFrame:
+    def to_frame(self, *, unit: str = "kr") -> pd.DataFrame:
         """Per-draw money results in long form: draw, year, investment, savings, net."""
         scale = _unit(unit)
         n, years = self.n_draws, self.years

@@ -7,13 +7,17 @@ import json
 import math
 import numbers
 import re
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
 from . import _core
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -73,7 +77,7 @@ class Scenario:
         from . import dk
 
         self._raw: dict[str, Any] = copy.deepcopy(dict(data))
-        resolved = dk.resolve_references(copy.deepcopy(self._raw))
+        resolved = dk.resolve_references(self._raw)  # returns a new tree
         self._data: dict[str, Any] = _jsonable(resolved, "")
         self._info: dict[str, Any] = _core.validate(self.to_json())
         self.source = source
