@@ -239,6 +239,9 @@ pub fn simulate_draw(
             stochastic,
         );
     }
+    // Whether a segment's intervention arm has ever been treated; until then
+    // both arms of the segment are equal.
+    let mut diverged = vec![false; m.segments.len()];
     let mut break_even = BreakEven::default();
     let mut npv = 0.0;
     let mut extra_job_education = 0.0;
@@ -337,11 +340,21 @@ pub fn simulate_draw(
 
         // 3–5. Hazards, exits, relapse, per segment, both arms on the same uniforms.
         let mut gross_job_education = [0.0f64; 2];
-        for s in 0..m.segments.len() {
+        for (s, seg_diverged) in diverged.iter_mut().enumerate() {
+            let treated_now = ws.effect.active && m.segments[s].targeted;
+            *seg_diverged |= treated_now;
             for arm in ARMS {
-                let treated =
-                    arm == Arm::Intervention && ws.effect.active && m.segments[s].targeted;
-                step_segment(m, s, treated, stochastic, ws, &mut arms[arm as usize]);
+                let treated = arm == Arm::Intervention && treated_now;
+                if arm == Arm::Intervention && !*seg_diverged {
+                    // Never treated so far: same start, rates and uniforms as the
+                    // baseline arm, so the same step; copy it instead of redoing it.
+                    let (base, int) = arms.split_at_mut(1);
+                    int[0].cells[s] = base[0].cells[s];
+                    let range = s * k_n..(s + 1) * k_n;
+                    int[0].dest[range.clone()].copy_from_slice(&base[0].dest[range]);
+                } else {
+                    step_segment(m, s, treated, stochastic, ws, &mut arms[arm as usize]);
+                }
                 for k in 0..k_n {
                     row[layout.flow(arm, k, y)] += ws.arrivals[k];
                     if m.job_education.contains(&k) {
