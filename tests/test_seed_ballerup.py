@@ -1,6 +1,6 @@
 """Ballerup 2017 (seed 003): the scenario reproduces the article's business-case table.
 
-Article: /work/shared/seeds/003_3f963d9439e795ea.txt (STAR, 19 Apr 2017). Table in mio. kr.
+Article: ../shared/seeds/003_3f963d9439e795ea.txt (STAR, 19 Apr 2017). Table in mio. kr.
 for 2017-2020; target "over 45 aktivitetsparate borgere kommer i job eller uddannelse".
 """
 

@@ -1,4 +1,4 @@
-"""Brøndby 2020-2022 against its seed article (/work/shared/seeds/001_97b5b0502f6fd133.txt).
+"""Brøndby 2020-2022 against its seed article (../shared/seeds/001_97b5b0502f6fd133.txt).
 
 The article (January 2023): "30 % kommet i arbejde og er blevet selvforsørgende"; "Over
 halvdelen af de deltagere, der er afsluttet i indsatsen, er kommet videre i arbejde, uddannelse

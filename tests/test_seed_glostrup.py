@@ -1,4 +1,4 @@
-"""Glostrup 2017-2018 against its seed article (/work/shared/seeds/000_ea5e899dd6a36d13.txt).
+"""Glostrup 2017-2018 against its seed article (../shared/seeds/000_ea5e899dd6a36d13.txt).
 
 The article: "På bare et år har Glostrup Kommune fået reduceret antallet af aktivitetsparate
 kontanthjælpsmodtagere med 60 personer. Det svarer til et fald på cirka 20%", with exits to job,
