@@ -70,14 +70,15 @@ impl Rates {
         }
     }
 
-    /// MODEL.md 4.3 and 4.5: hazards times ratios (None = 1) → probabilities.
-    fn compute(
+    /// MODEL.md 4.3: hazards times ratios (None = 1) → exit probabilities.
+    /// `reused` says whether the binomials serve every draw's month (the
+    /// untreated rates) or a single month (a treated arm's).
+    fn compute_exits(
         &mut self,
         hazard: &[f64],
         ratio: Option<&[f64]>,
-        relapse_hazard: &[f64],
-        relapse_ratio: Option<&[f64]>,
         stochastic: bool,
+        reused: bool,
     ) {
         let mut total = 0.0;
         for (k, p) in self.probs.iter_mut().enumerate() {
@@ -100,16 +101,18 @@ impl Rates {
             leave
         };
         self.stay = 1.0 - self.probs.iter().sum::<f64>();
-        for k in 0..relapse_hazard.len() {
-            let rate = relapse_hazard[k] * relapse_ratio.map_or(1.0, |r| r[k]);
-            self.relapse_p[k] = -(-rate).exp_m1();
-        }
         if !stochastic {
             return;
         }
         // The multinomial as a chain of binomials: how many leave, then how the
         // leavers split, destination by destination, among those not yet placed.
+        // The leave probability serves every duration cell of the month.
         self.leave = Binomial::new(leave);
+        let once = if reused {
+            Binomial::new
+        } else {
+            Binomial::once
+        };
         let last = self.probs.iter().rposition(|&p| p > 0.0);
         let mut rest: f64 = self.probs.iter().sum();
         for k in 0..self.probs.len() {
@@ -122,11 +125,30 @@ impl Rates {
             } else {
                 0.0
             };
-            self.split[k] = Binomial::new(p);
+            self.split[k] = once(p);
             rest -= self.probs[k];
         }
-        for (binomial, &p) in self.relapse.iter_mut().zip(&self.relapse_p) {
-            *binomial = Binomial::new(p);
+    }
+
+    /// MODEL.md 4.5: relapse hazards times ratios (None = 1) → probabilities.
+    fn compute_relapse(
+        &mut self,
+        relapse_hazard: &[f64],
+        relapse_ratio: Option<&[f64]>,
+        stochastic: bool,
+        reused: bool,
+    ) {
+        let once = if reused {
+            Binomial::new
+        } else {
+            Binomial::once
+        };
+        for k in 0..relapse_hazard.len() {
+            let rate = relapse_hazard[k] * relapse_ratio.map_or(1.0, |r| r[k]);
+            self.relapse_p[k] = -(-rate).exp_m1();
+            if stochastic {
+                self.relapse[k] = once(self.relapse_p[k]);
+            }
         }
     }
 }
@@ -231,13 +253,8 @@ pub fn simulate_draw(
         })
         .collect();
     for (s, rates) in ws.untreated.iter_mut().enumerate() {
-        rates.compute(
-            &m.segments[s].hazard,
-            None,
-            &m.relapse_hazard,
-            None,
-            stochastic,
-        );
+        rates.compute_exits(&m.segments[s].hazard, None, stochastic, true);
+        rates.compute_relapse(&m.relapse_hazard, None, stochastic, true);
     }
     // Whether a segment's intervention arm has ever been treated; until then
     // both arms of the segment are equal.
@@ -405,14 +422,30 @@ fn step_segment(
     } = ws;
     let k_n = m.n_dest;
     let uniforms = &uniforms[s * *per_segment..(s + 1) * *per_segment];
-    let rates: &Rates = if treated {
-        treated_rates.compute(
+    // A treated arm whose relapse ratios are all 1 relapses as the untreated one.
+    let own_relapse = treated && effect.relapse_ratio.iter().any(|&r| r != 1.0);
+    if treated {
+        treated_rates.compute_exits(
             &m.segments[s].hazard,
             Some(&effect.hazard_ratio),
+            stochastic,
+            false,
+        );
+    }
+    if own_relapse {
+        treated_rates.compute_relapse(
             &m.relapse_hazard,
             Some(&effect.relapse_ratio),
             stochastic,
+            false,
         );
+    }
+    let rates: &Rates = if treated {
+        treated_rates
+    } else {
+        &untreated[s]
+    };
+    let relapse_rates: &Rates = if own_relapse {
         treated_rates
     } else {
         &untreated[s]
@@ -458,12 +491,12 @@ fn step_segment(
     let dest = &mut st.dest[s * k_n..(s + 1) * k_n];
     for k in 0..k_n {
         dest[k] += arrivals[k];
-        let back = if rates.relapse_p[k] <= 0.0 || dest[k] <= 0.0 {
+        let back = if relapse_rates.relapse_p[k] <= 0.0 || dest[k] <= 0.0 {
             0.0
         } else if stochastic {
-            rates.relapse[k].quantile(dest[k], uniforms[relapse_stage(k, k_n)])
+            relapse_rates.relapse[k].quantile(dest[k], uniforms[relapse_stage(k, k_n)])
         } else {
-            dest[k] * rates.relapse_p[k]
+            dest[k] * relapse_rates.relapse_p[k]
         };
         dest[k] -= back;
         next[m.reentry_cell] += back;

@@ -7,25 +7,47 @@
 //! monotone in one uniform, so this is written by hand; it is also the hot
 //! path of a stochastic run.
 //!
-//! Small means walk the CDF up from 0. Large means start the walk at
-//! `μ − √(2·L·μ)`: by the Chernoff bound `P(X ≤ μ − a) ≤ exp(−a²/2μ)`, which holds
-//! for binomial and Poisson counts alike, the mass left out is below `e^−L`
-//! (about 5e−17), under the resolution of `u`; the starting pmf comes from
-//! Loader's saddle-point formula, which stays accurate where `q^n` underflows.
+//! Two ways to the same count:
+//!
+//! * **The CDF walk** sums the pmf up to `u`. Small means walk from 0. Large
+//!   means start at `μ − a`, with `a` chosen so that the mass left out is
+//!   below `e^−L` (about 5e−17, under the resolution of `u`): for a Poisson
+//!   count the Chernoff bound `P(X ≤ λ − a) ≤ exp(−a²/2λ)` gives `a = √(2Lλ)`;
+//!   for a binomial count Bernstein's inequality
+//!   `P(X ≤ μ − a) ≤ exp(−a²/(2(σ² + a/3)))` gives a depth that follows the
+//!   variance, so a success probability near 1 does not start the walk where
+//!   every pmf underflows. The starting pmf comes from Loader's saddle-point
+//!   formula. The walk costs `O(σ)` steps.
+//! * **The certified guess**, for variances of at least 50, costs `O(1)`: a
+//!   Cornish–Fisher guess from `z = Φ⁻¹(u)`, then the saddle-point deviates
+//!   `R(k−1) < z ≤ R(k)` of the CDF at the two neighbouring points settle the
+//!   count. Each comparison must clear a guard several times the largest
+//!   error of `R` measured against exact sums (tested); a uniform that falls
+//!   inside the guard — a few in a thousand at variance 50, far fewer above —
+//!   goes to the walk. The count is therefore the walk's count, exactly.
 
 use std::f64::consts::PI;
 
-/// `2·L` with `L = 37.5`: the Chernoff exponent of the left-out tail.
-const TWO_L: f64 = 75.0;
+/// `L = 37.5`: the exponent of the tail mass the walk leaves out.
+const TAIL_EXPONENT: f64 = 37.5;
 
-/// Where the CDF walk starts for a count with mean `mean` (0 for small means).
+/// Where the CDF walk starts for a count with mean `mean` whose lower tail
+/// beyond `mean − depth` holds less than `e^−L` (0 for small means).
 #[inline]
-fn walk_start(mean: f64) -> f64 {
-    if mean <= TWO_L {
+fn walk_start(mean: f64, depth: f64) -> f64 {
+    if mean <= depth {
         0.0
     } else {
-        (mean - (TWO_L * mean).sqrt()).floor()
+        (mean - depth).floor()
     }
+}
+
+/// Bernstein's depth for a binomial count of variance `var`: the root of
+/// `a² = 2L(var + a/3)`.
+#[inline]
+fn binomial_depth(var: f64) -> f64 {
+    const L: f64 = TAIL_EXPONENT;
+    L / 3.0 + (L * L / 9.0 + 2.0 * L * var).sqrt()
 }
 
 /// `ln Γ(n+1) − (n + ½) ln n + n − ln √(2π)`, the Stirling error (Loader 2000).
@@ -83,25 +105,179 @@ fn poisson_pmf_positive(x: f64, lambda: f64) -> f64 {
     (-stirlerr(x) - bd0(x, lambda)).exp() / (2.0 * PI * x).sqrt()
 }
 
+/// Below this variance the CDF walk is cheaper than the certified guess.
+const FAST_VARIANCE: f64 = 50.0;
+/// Beyond this normal deviate (|z|, about 1e−15 in either tail) the walk decides.
+const FAST_Z: f64 = 8.0;
+
+/// `Φ⁻¹(u)`, the standard normal deviate of `u`.
+#[inline]
+fn normal_deviate(u: f64) -> f64 {
+    -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * u)
+}
+
+/// `h(t) = 2((1+t) ln(1+t) − t)/t²` and `g(t) = (h(t) − 1)/t` for `t > −1`.
+/// Near 0, where the closed forms cancel, by the Taylor series
+/// `g(t) = Σ_{j≥1} 2(−1)^j t^(j−1) / ((j+1)(j+2))`, whose eight terms leave
+/// `0.02^8 ≈ 3e−14`; beyond, the closed form loses at most `6e−16/t²` ≈ 2e−12
+/// of `g` to cancellation. Either is far inside the guard.
+#[inline]
+fn deviance_shape(t: f64) -> (f64, f64) {
+    const G: [f64; 8] = [
+        -2.0 / 6.0,
+        2.0 / 12.0,
+        -2.0 / 20.0,
+        2.0 / 30.0,
+        -2.0 / 42.0,
+        2.0 / 56.0,
+        -2.0 / 72.0,
+        2.0 / 90.0,
+    ];
+    if t.abs() <= 0.02 {
+        let g = G.iter().rev().fold(0.0, |acc, &c| c + t * acc);
+        (1.0 + t * g, g)
+    } else {
+        let h = 2.0 * ((1.0 + t) * t.ln_1p() - t) / (t * t);
+        (h, (h - 1.0) / t)
+    }
+}
+
+/// `ln(1 + x)`, by five terms of its series for `|x| < 0.01` (error below
+/// 2e−13 relative), else by `ln_1p`.
+#[inline]
+fn ln_1p_near_zero(x: f64) -> f64 {
+    if x.abs() < 0.01 {
+        x * (1.0 + x * (-0.5 + x * (1.0 / 3.0 + x * (-0.25 + x * 0.2))))
+    } else {
+        x.ln_1p()
+    }
+}
+
+/// The saddle-point normal deviate `r*` of a binomial or Poisson CDF at the
+/// continuity-corrected point `x = k + ½`, so that `P(X ≤ k) ≈ Φ(r*)`:
+/// Barndorff-Nielsen's `r* = w + ln(v/w)/w` with Daniels' second continuity
+/// correction, where `w = sign(δ)√(2(ŝx − K(ŝ)))` and `v = 2 sinh(ŝ/2)√K''(ŝ)`,
+/// which for these counts is `δ/σ` with `δ = x − μ`.
+///
+/// `ŝx − K(ŝ)` is `μ φ(δ/μ) + ρ φ(−δ/ρ)` with `φ(t) = (1+t)ln(1+t) − t` and
+/// `ρ = n − μ` (no second term for a Poisson count, `ρ = ∞`). Written through
+/// `h` and `g` of [`deviance_shape`], `w = δ√S` and `σ²S = 1 + δE`, so
+/// `r* = w − ln(1 + δE)/(2w)` has no cancellation at the mean, where it tends
+/// to `w + skew/6`.
+#[inline]
+fn saddle_deviate(delta: f64, mean: f64, rest: f64, var: f64) -> f64 {
+    let (h1, g1) = deviance_shape(delta / mean);
+    let (mut s, mut e) = (h1 / mean, g1 / (mean * mean));
+    if rest.is_finite() {
+        let (h2, g2) = deviance_shape(-delta / rest);
+        s += h2 / rest;
+        e -= g2 / (rest * rest);
+    }
+    e *= var;
+    let root = s.sqrt();
+    if delta == 0.0 {
+        return -e / (2.0 * root);
+    }
+    let w = delta * root;
+    w - ln_1p_near_zero(delta * e) / (2.0 * w)
+}
+
+/// How far the saddle-point deviate may be from the exact `Φ⁻¹(F)` for a count
+/// of variance `var ≥ FAST_VARIANCE`. The error falls like `var^−3/2`: over
+/// the grid of `saddle_deviate_error_is_within_the_guard` it is at most
+/// `0.31·var^−3/2` (at `var = 50`, falling to `0.02·var^−3/2`), so this guard
+/// has a margin of 10. The floor covers rounding at very large variances.
+#[inline]
+fn guard(var: f64) -> f64 {
+    (GUARD_SCALE / (var * var.sqrt())).max(1e-9)
+}
+const GUARD_SCALE: f64 = 3.0;
+
+/// The certified inversion shared by both counts: starting from the
+/// Cornish–Fisher guess, find `k` with `R(k−1) < z ≤ R(k)`, where `R(k)` is the
+/// saddle-point deviate of `P(X ≤ k)`, each comparison clear of the guard.
+/// `None` when a comparison falls inside the guard (or the guess is far off);
+/// the exact walk then decides.
+#[inline]
+fn certified_quantile(
+    z: f64,
+    mean: f64,
+    sd: f64,
+    skew: f64,
+    upper: f64,
+    g: f64,
+    deviate: impl Fn(f64) -> f64,
+) -> Option<f64> {
+    let guess = mean + sd * (z + skew * (z * z - 1.0) / 6.0);
+    let mut k = (guess - 0.5).ceil().clamp(0.0, upper);
+    // R(k) is compared first, then R(k − 1); a step reuses the one just computed.
+    let mut known_hi: Option<f64> = None;
+    let mut known_lo: Option<f64> = None;
+    for _ in 0..6 {
+        let hi = if k >= upper {
+            f64::INFINITY
+        } else {
+            known_hi.unwrap_or_else(|| deviate(k))
+        };
+        if hi < z + g {
+            if hi > z - g {
+                return None;
+            }
+            known_lo = Some(hi);
+            known_hi = None;
+            k += 1.0;
+            continue;
+        }
+        let lo = if k <= 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            known_lo.unwrap_or_else(|| deviate(k - 1.0))
+        };
+        if lo >= z - g {
+            if lo < z + g {
+                return None;
+            }
+            known_hi = Some(lo);
+            known_lo = None;
+            k -= 1.0;
+            continue;
+        }
+        return Some(k);
+    }
+    None
+}
+
 /// A binomial success probability with what the CDF walk needs precomputed;
 /// one per (segment, month, arm, stage), reused for every duration cell.
 #[derive(Debug, Clone, Copy)]
 pub struct Binomial {
     p: f64,
     q: f64,
+    /// `ln q`, or NaN until a count needs it (see [`Binomial::once`]).
     ln_q: f64,
     /// p / q, the pmf ratio factor.
     odds: f64,
 }
 
 impl Binomial {
+    /// For a probability used on many counts: `ln q` is computed once.
     pub fn new(p: f64) -> Self {
+        let b = Self::once(p);
+        Binomial {
+            ln_q: (-b.p).ln_1p(),
+            ..b
+        }
+    }
+
+    /// For a probability used on one count: `ln q` is computed only if the
+    /// count needs `q^n` (most small counts are settled without it).
+    pub fn once(p: f64) -> Self {
         let p = p.clamp(0.0, 1.0);
         let q = 1.0 - p;
         Binomial {
             p,
             q,
-            ln_q: (-p).ln_1p(),
+            ln_q: f64::NAN,
             odds: if q > 0.0 { p / q } else { f64::INFINITY },
         }
     }
@@ -121,13 +297,69 @@ impl Binomial {
         if u <= 1.0 - mean {
             return 0.0;
         }
-        let start = walk_start(mean);
-        let (mut x, mut pmf) = if start <= 0.0 {
-            (0.0, (n * self.ln_q).exp())
+        let var = mean * self.q;
+        if var >= FAST_VARIANCE {
+            let z = normal_deviate(u);
+            if z.abs() <= FAST_Z {
+                let sd = var.sqrt();
+                let skew = (self.q - self.p) / sd;
+                let rest = n - mean;
+                let deviate = |k: f64| saddle_deviate(k + 0.5 - mean, mean, rest, var);
+                if let Some(k) = certified_quantile(z, mean, sd, skew, n, guard(var), deviate) {
+                    return k;
+                }
+            }
+        }
+        self.walk(n, u, mean)
+    }
+
+    /// The exact CDF walk (see the module documentation).
+    fn walk(&self, n: f64, u: f64, mean: f64) -> f64 {
+        let depth = binomial_depth(mean * self.q);
+        let start = walk_start(mean, depth);
+        if start > 0.0 && u > 0.5 {
+            // Upper half: sum the upper tail down from `μ + a`, so that the
+            // far right keeps its precision (1 − F is not summed from the left).
+            let top = (mean + depth).ceil().min(n);
+            let mut pmf = if top >= n {
+                (n * self.p.ln()).exp()
+            } else {
+                binomial_pmf_interior(top, n, self.p, self.q)
+            };
+            let (mut x, mut above, v) = (top, 0.0, 1.0 - u);
+            // Step down while P(X > x − 1) = above + pmf(x) ≤ 1 − u.
+            while x > 0.0 && above + pmf <= v {
+                above += pmf;
+                pmf *= x / (n - x + 1.0) / self.odds;
+                x -= 1.0;
+            }
+            return x;
+        }
+        let (mut x, mut pmf, mut cdf) = if start <= 0.0 {
+            let ln_q = if self.ln_q.is_nan() {
+                (-self.p).ln_1p()
+            } else {
+                self.ln_q
+            };
+            let ratio = |x: f64| (n - x) / (x + 1.0) * self.odds;
+            // The first steps without a branch per step: most walks from 0 end
+            // within three steps, and the branch that ends them is the one the
+            // processor cannot predict. (Past `n`, the pmf products are 0.)
+            let p0 = (n * ln_q).exp();
+            let p1 = p0 * ratio(0.0);
+            let p2 = p1 * ratio(1.0);
+            let p3 = p2 * ratio(2.0);
+            let (c1, c2) = (p0 + p1, p0 + p1 + p2);
+            let c3 = c2 + p3;
+            if c3 >= u || n <= 3.0 {
+                let below = f64::from(u8::from(p0 < u) + u8::from(c1 < u) + u8::from(c2 < u));
+                return below.min(n);
+            }
+            (3.0, p3, c3)
         } else {
-            (start, binomial_pmf_interior(start, n, self.p, self.q))
+            let pmf = binomial_pmf_interior(start, n, self.p, self.q);
+            (start, pmf, pmf)
         };
-        let mut cdf = pmf;
         while cdf < u && x < n {
             pmf *= (n - x) / (x + 1.0) * self.odds;
             x += 1.0;
@@ -159,7 +391,40 @@ impl Poisson {
         if lambda <= 0.0 {
             return 0.0;
         }
-        let start = walk_start(lambda);
+        if lambda >= FAST_VARIANCE {
+            let z = normal_deviate(u);
+            if z.abs() <= FAST_Z {
+                let sd = lambda.sqrt();
+                let skew = 1.0 / sd;
+                let deviate =
+                    |k: f64| saddle_deviate(k + 0.5 - lambda, lambda, f64::INFINITY, lambda);
+                let g = guard(lambda);
+                if let Some(k) = certified_quantile(z, lambda, sd, skew, f64::INFINITY, g, deviate)
+                {
+                    return k;
+                }
+            }
+        }
+        self.walk(u)
+    }
+
+    /// The exact CDF walk (see the module documentation).
+    fn walk(&self, u: f64) -> f64 {
+        let lambda = self.lambda;
+        let start = walk_start(lambda, (2.0 * TAIL_EXPONENT * lambda).sqrt());
+        if start > 0.0 && u > 0.5 {
+            // Upper half: sum the upper tail down from `λ + a`, with `a` from
+            // Bennett's inequality `P(X ≥ λ + a) ≤ exp(−a²/(2(λ + a/3)))`.
+            let top = (lambda + binomial_depth(lambda)).ceil();
+            let mut pmf = poisson_pmf_positive(top, lambda);
+            let (mut x, mut above, v) = (top, 0.0, 1.0 - u);
+            while x > 0.0 && above + pmf <= v {
+                above += pmf;
+                pmf *= x / lambda;
+                x -= 1.0;
+            }
+            return x;
+        }
         let (mut x, mut pmf) = if start <= 0.0 {
             (0.0, self.p0)
         } else {
@@ -254,6 +519,243 @@ mod tests {
             assert!(a <= b, "u={u}: {a} > {b}");
             assert!(a >= last);
             last = a;
+        }
+    }
+
+    /// `Φ⁻¹(P(X ≤ k))` for every `k` in `lo..=hi`, from pmfs summed tail-first
+    /// (lower tail for the lower half, upper tail for the upper half), so that
+    /// far-tail deviates keep their precision.
+    fn exact_deviates(
+        pmf: impl Fn(f64) -> f64,
+        lo: f64,
+        hi: f64,
+        far_lo: f64,
+        far_hi: f64,
+    ) -> Vec<f64> {
+        let mut below = Vec::new();
+        let mut acc = 0.0;
+        let mut k = far_lo;
+        while k <= hi {
+            acc += pmf(k);
+            if k >= lo {
+                below.push(acc);
+            }
+            k += 1.0;
+        }
+        let mut above = vec![0.0; below.len()];
+        let mut acc = 0.0;
+        let mut k = far_hi;
+        while k > lo {
+            if k <= hi + 1.0 {
+                above[(k - 1.0 - lo) as usize] = acc + pmf(k);
+            }
+            acc += pmf(k);
+            k -= 1.0;
+        }
+        below
+            .iter()
+            .zip(&above)
+            .map(|(&l, &a)| {
+                if l < 0.5 {
+                    normal_deviate(l)
+                } else {
+                    -normal_deviate(a)
+                }
+            })
+            .collect()
+    }
+
+    fn binomial_pmf(k: f64, n: f64, p: f64) -> f64 {
+        if k <= 0.0 {
+            return (n * (-p).ln_1p()).exp();
+        }
+        if k >= n {
+            return (n * p.ln()).exp();
+        }
+        binomial_pmf_interior(k, n, p, 1.0 - p)
+    }
+
+    /// The largest `|R(k) − Φ⁻¹(F(k))|` over `|z| ≤ FAST_Z`, as a share of the guard.
+    fn worst_scaled_error(
+        var: f64,
+        mean: f64,
+        pmf: impl Fn(f64) -> f64,
+        deviate: impl Fn(f64) -> f64,
+        upper: f64,
+    ) -> f64 {
+        let sd = var.sqrt();
+        let lo = (mean - 9.0 * sd).floor().max(0.0);
+        let hi = (mean + 9.0 * sd).ceil().min(upper - 1.0);
+        let far_lo = (mean - 40.0 * sd).floor().max(0.0);
+        let far_hi = (mean + 40.0 * sd).ceil().min(upper);
+        let exact = exact_deviates(&pmf, lo, hi, far_lo, far_hi);
+        let mut worst: f64 = 0.0;
+        for (i, &e) in exact.iter().enumerate() {
+            if e.abs() > FAST_Z + 0.5 {
+                continue;
+            }
+            let k = lo + i as f64;
+            worst = worst.max((deviate(k) - e).abs() / guard(var));
+        }
+        worst
+    }
+
+    /// Variances from `FAST_VARIANCE` up to 10⁷ and success probabilities
+    /// across (0, 1); `None` is the Poisson count.
+    fn saddle_grid() -> impl Iterator<Item = (f64, Option<f64>)> {
+        let vars = (0..62)
+            .map(|i| FAST_VARIANCE * 1.15f64.powi(i))
+            .chain([1e6, 1e7]);
+        vars.flat_map(|var| {
+            [
+                1e-7, 1e-3, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.95, 0.999,
+            ]
+            .into_iter()
+            .map(Some)
+            .chain([None])
+            .map(move |p| (var, p))
+        })
+    }
+
+    #[test]
+    fn saddle_deviate_error_is_within_the_guard() {
+        let mut worst: f64 = 0.0;
+        for (var, p) in saddle_grid() {
+            let scaled = match p {
+                Some(p) => {
+                    let n = (var / (p * (1.0 - p))).round();
+                    let mean = n * p;
+                    let var = mean * (1.0 - p);
+                    let dev = |k: f64| saddle_deviate(k + 0.5 - mean, mean, n - mean, var);
+                    worst_scaled_error(var, mean, |k| binomial_pmf(k, n, p), dev, n)
+                }
+                None => {
+                    let pmf = |k: f64| {
+                        if k <= 0.0 {
+                            (-var).exp()
+                        } else {
+                            poisson_pmf_positive(k, var)
+                        }
+                    };
+                    let dev = |k: f64| saddle_deviate(k + 0.5 - var, var, f64::INFINITY, var);
+                    worst_scaled_error(var, var, pmf, dev, f64::INFINITY)
+                }
+            };
+            assert!(
+                scaled <= 0.2,
+                "var={var} p={p:?}: error {scaled:.3} of the guard"
+            );
+            worst = worst.max(scaled);
+        }
+        assert!(worst > 0.0);
+    }
+
+    /// The certified path must return exactly what the CDF walk returns.
+    #[test]
+    fn certified_quantiles_equal_the_walk() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(11);
+        let mut fast = 0;
+        for i in 0..200_000 {
+            let var = FAST_VARIANCE * (1e5f64).powf(rng.random::<f64>());
+            let u: f64 = match i % 4 {
+                0 => rng.random(),
+                1 => 1e-12f64.powf(rng.random::<f64>()),
+                2 => 1.0 - 1e-12f64.powf(rng.random::<f64>()),
+                _ => 0.5 + 0.01 * (rng.random::<f64>() - 0.5),
+            };
+            if i % 2 == 0 {
+                let p = if rng.random::<bool>() {
+                    0.5 * rng.random::<f64>()
+                } else {
+                    1.0 - 1e-6f64.powf(rng.random::<f64>())
+                };
+                let n = (var / (p * (1.0 - p))).round().max(1.0);
+                let b = Binomial::new(p);
+                let x = b.quantile(n, u);
+                assert_eq!(x, b.walk(n, u, n * p), "n={n} p={p} u={u}");
+                fast += usize::from(n * p * (1.0 - p) >= FAST_VARIANCE);
+            } else {
+                let d = super::Poisson::new(var);
+                assert_eq!(d.quantile(u), d.walk(u), "λ={var} u={u}");
+            }
+        }
+        assert!(fast > 50_000);
+    }
+
+    /// Uniforms placed exactly on (and a hair around) the walk's own CDF
+    /// values: the guard must send every one of them to the walk.
+    #[test]
+    fn uniforms_on_cdf_boundaries_are_left_to_the_walk() {
+        for &(n, p) in &[(400.0, 0.3), (2e5, 0.01), (1e7, 0.5), (3e6, 0.9999)] {
+            let b = Binomial::new(p);
+            let mean: f64 = n * p;
+            let sd = (mean * (1.0 - p)).sqrt();
+            let (lo, hi) = ((mean - 4.0 * sd).floor(), (mean + 4.0 * sd).ceil());
+            let check = |u: f64| {
+                for u in [u.next_down(), u, u.next_up()] {
+                    assert_eq!(b.quantile(n, u), b.walk(n, u, mean), "n={n} p={p} u={u}");
+                }
+            };
+            // P(X ≤ k) summed from the left for the lower half, 1 − P(X > k)
+            // summed from the right for the upper half, as the walk sums them.
+            let mut k = (lo - 40.0 * sd).max(0.0);
+            let mut below = 0.0;
+            while k <= hi {
+                below += binomial_pmf(k, n, p);
+                if k >= lo && below < 0.5 {
+                    check(below);
+                }
+                k += 1.0;
+            }
+            let mut k = (hi + 40.0 * sd).min(n);
+            let mut above = 0.0;
+            while k > lo {
+                if k <= hi && above < 0.5 {
+                    check(1.0 - above);
+                }
+                above += binomial_pmf(k, n, p);
+                k -= 1.0;
+            }
+        }
+    }
+
+    /// A success probability near 1 with a large `n`: the walk must not start
+    /// where every pmf underflows (it used to return `n`).
+    #[test]
+    fn success_probability_near_one() {
+        let (n, p) = (1e6, 1.0 - 1e-5);
+        let b = Binomial::new(p);
+        for &(u, lo, hi) in &[
+            (0.5, n - 12.0, n - 8.0),
+            (0.01, n - 19.0, n - 15.0),
+            (0.999, n - 4.0, n - 1.0),
+        ] {
+            let x = b.quantile(n, u);
+            assert!((lo..=hi).contains(&x), "u={u}: {x}");
+        }
+    }
+
+    /// The unrolled first steps of the walk from 0 give what the plain loop gives.
+    #[test]
+    fn walk_from_zero_equals_the_plain_loop() {
+        for n in 0..40 {
+            let n = f64::from(n);
+            for &p in &[1e-4, 0.01, 0.07, 0.2, 0.5, 0.8, 0.97, 1.0 - 1e-9] {
+                let b = Binomial::once(p);
+                for i in 0..2000 {
+                    let u = (f64::from(i) + 0.5) / 2000.0;
+                    let (mut x, mut pmf) = (0.0, (n * (-p).ln_1p()).exp());
+                    let mut cdf = pmf;
+                    while cdf < u && x < n {
+                        pmf *= (n - x) / (x + 1.0) * (p / (1.0 - p));
+                        x += 1.0;
+                        cdf += pmf;
+                    }
+                    let expected = if u <= 1.0 - n * p { 0.0 } else { x };
+                    assert_eq!(b.quantile(n, u), expected, "n={n} p={p} u={u}");
+                }
+            }
         }
     }
 
