@@ -21,10 +21,10 @@
 //! * **The certified guess**, for variances of at least 50, costs `O(1)`: a
 //!   Cornish–Fisher guess from `z = Φ⁻¹(u)`, then the saddle-point deviates
 //!   `R(k−1) < z ≤ R(k)` of the CDF at the two neighbouring points settle the
-//!   count. Each comparison must clear a guard several times the largest
-//!   error of `R` measured against exact sums (tested); a uniform that falls
-//!   inside the guard — a few in a thousand at variance 50, far fewer above —
-//!   goes to the walk. The count is therefore the walk's count, exactly.
+//!   count. Each comparison must clear a guard five times the largest error
+//!   of `R` measured against exact sums (tested); a uniform that falls inside
+//!   the guard — 7 % at variance 50, 2 % at 100, 0.05 % at 1,000 — goes to
+//!   the walk. The count is therefore the walk's count, exactly.
 
 use std::f64::consts::PI;
 
@@ -183,15 +183,25 @@ fn saddle_deviate(delta: f64, mean: f64, rest: f64, var: f64) -> f64 {
 }
 
 /// How far the saddle-point deviate may be from the exact `Φ⁻¹(F)` for a count
-/// of variance `var ≥ FAST_VARIANCE`. The error falls like `var^−3/2`: over
-/// the grid of `saddle_deviate_error_is_within_the_guard` it is at most
-/// `0.31·var^−3/2` (at `var = 50`, falling to `0.02·var^−3/2`), so this guard
-/// has a margin of 10. The floor covers rounding at very large variances.
+/// of variance `var ≥ FAST_VARIANCE`: five times [`error_envelope`], with a
+/// floor for rounding at very large variances. A uniform falls inside the
+/// guard of one of its two neighbouring boundaries, and goes to the walk,
+/// with probability about `2·guard·σ`: 7 % at variance 50, 2 % at 100,
+/// 0.05 % at 1,000.
 #[inline]
 fn guard(var: f64) -> f64 {
-    (GUARD_SCALE / (var * var.sqrt())).max(1e-9)
+    (GUARD_MARGIN * error_envelope(var)).max(1e-9)
 }
-const GUARD_SCALE: f64 = 3.0;
+const GUARD_MARGIN: f64 = 5.0;
+
+/// An upper envelope of the largest error of [`saddle_deviate`] over the grid
+/// of `saddle_deviate_error_is_within_the_guard` (binomial counts of every
+/// success probability, Poisson counts): `(0.03 + 16/var)·var^−3/2`. The
+/// measured error is 0.31·var^−3/2 at variance 50 and falls to 0.02·var^−3/2.
+#[inline]
+fn error_envelope(var: f64) -> f64 {
+    (0.03 + 16.0 / var) / (var * var.sqrt())
+}
 
 /// The certified inversion shared by both counts: starting from the
 /// Cornish–Fisher guess, find `k` with `R(k−1) < z ≤ R(k)`, where `R(k)` is the
@@ -575,7 +585,8 @@ mod tests {
         binomial_pmf_interior(k, n, p, 1.0 - p)
     }
 
-    /// The largest `|R(k) − Φ⁻¹(F(k))|` over `|z| ≤ FAST_Z`, as a share of the guard.
+    /// The largest `|R(k) − Φ⁻¹(F(k))|` over `|z| ≤ FAST_Z`, as a share of the
+    /// guard divided by its margin (the error envelope, or the rounding floor).
     fn worst_scaled_error(
         var: f64,
         mean: f64,
@@ -595,7 +606,7 @@ mod tests {
                 continue;
             }
             let k = lo + i as f64;
-            worst = worst.max((deviate(k) - e).abs() / guard(var));
+            worst = worst.max((deviate(k) - e).abs() / (guard(var) / GUARD_MARGIN));
         }
         worst
     }
@@ -642,8 +653,8 @@ mod tests {
                 }
             };
             assert!(
-                scaled <= 0.2,
-                "var={var} p={p:?}: error {scaled:.3} of the guard"
+                scaled <= 1.0,
+                "var={var} p={p:?}: error {scaled:.3} of guard / margin"
             );
             worst = worst.max(scaled);
         }
