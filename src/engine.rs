@@ -161,8 +161,12 @@ pub struct Workspace {
     effect: Effect,
     /// Rates of each segment without the intervention: fixed for a draw.
     untreated: Vec<Rates>,
-    /// Rates of a treated segment in the current month.
-    treated: Rates,
+    /// Rates of each treated segment in the current month. Their relapse part
+    /// is kept across months while the relapse ratios stay the same.
+    treated: Vec<Rates>,
+    /// The relapse ratios each segment's treated relapse rates were computed
+    /// for (NaN: none yet this draw).
+    treated_relapse_ratio: Vec<Vec<f64>>,
     arrivals: Vec<f64>,
     relapses: Vec<f64>,
 }
@@ -179,7 +183,8 @@ impl Workspace {
                 cost: 0.0,
             },
             untreated: vec![Rates::new(n_dest); n_segments],
-            treated: Rates::new(n_dest),
+            treated: vec![Rates::new(n_dest); n_segments],
+            treated_relapse_ratio: vec![vec![f64::NAN; n_dest]; n_segments],
             arrivals: vec![0.0; n_dest],
             relapses: vec![0.0; n_dest],
         }
@@ -255,6 +260,9 @@ pub fn simulate_draw(
     for (s, rates) in ws.untreated.iter_mut().enumerate() {
         rates.compute_exits(&m.segments[s].hazard, None, stochastic, true);
         rates.compute_relapse(&m.relapse_hazard, None, stochastic, true);
+    }
+    for ratio in ws.treated_relapse_ratio.iter_mut() {
+        ratio.fill(f64::NAN);
     }
     // Whether a segment's intervention arm has ever been treated; until then
     // both arms of the segment are equal.
@@ -416,12 +424,14 @@ fn step_segment(
         per_segment,
         effect,
         untreated,
-        treated: treated_rates,
+        treated: treated_all,
+        treated_relapse_ratio,
         arrivals,
         relapses,
     } = ws;
     let k_n = m.n_dest;
     let uniforms = &uniforms[s * *per_segment..(s + 1) * *per_segment];
+    let treated_rates = &mut treated_all[s];
     // A treated arm whose relapse ratios are all 1 relapses as the untreated one.
     let own_relapse = treated && effect.relapse_ratio.iter().any(|&r| r != 1.0);
     if treated {
@@ -432,13 +442,14 @@ fn step_segment(
             false,
         );
     }
-    if own_relapse {
+    if own_relapse && treated_relapse_ratio[s] != effect.relapse_ratio {
         treated_rates.compute_relapse(
             &m.relapse_hazard,
             Some(&effect.relapse_ratio),
             stochastic,
-            false,
+            true,
         );
+        treated_relapse_ratio[s].copy_from_slice(&effect.relapse_ratio);
     }
     let rates: &Rates = if treated {
         treated_rates

@@ -346,16 +346,18 @@ impl Binomial {
             return x;
         }
         let (mut x, mut pmf, mut cdf) = if start <= 0.0 {
-            let ln_q = if self.ln_q.is_nan() {
-                (-self.p).ln_1p()
+            let p0 = if !self.ln_q.is_nan() {
+                (n * self.ln_q).exp()
+            } else if n <= 64.0 {
+                // A few multiplications beat ln_1p and exp (`n` is a whole number).
+                self.q.powi(n as i32)
             } else {
-                self.ln_q
+                (n * (-self.p).ln_1p()).exp()
             };
             let ratio = |x: f64| (n - x) / (x + 1.0) * self.odds;
             // The first steps without a branch per step: most walks from 0 end
             // within three steps, and the branch that ends them is the one the
             // processor cannot predict. (Past `n`, the pmf products are 0.)
-            let p0 = (n * ln_q).exp();
             let p1 = p0 * ratio(0.0);
             let p2 = p1 * ratio(1.0);
             let p3 = p2 * ratio(2.0);
