@@ -11,13 +11,17 @@
 //!
 //! * **The CDF walk** sums the pmf up to `u`. Small means walk from 0. Large
 //!   means start at `μ − a`, with `a` chosen so that the mass left out is
-//!   below `e^−L` (about 5e−17, under the resolution of `u`): for a Poisson
-//!   count the Chernoff bound `P(X ≤ λ − a) ≤ exp(−a²/2λ)` gives `a = √(2Lλ)`;
-//!   for a binomial count Bernstein's inequality
+//!   below `e^−L = e^−75 ≈ 3e−33`, far below any pmf the walk must resolve
+//!   even for `u = 2^−53` and a billion persons: for a Poisson count the
+//!   Chernoff bound `P(X ≤ λ − a) ≤ exp(−a²/2λ)` gives `a = √(2Lλ)`; for a
+//!   binomial count Bernstein's inequality
 //!   `P(X ≤ μ − a) ≤ exp(−a²/(2(σ² + a/3)))` gives a depth that follows the
 //!   variance, so a success probability near 1 does not start the walk where
 //!   every pmf underflows. The starting pmf comes from Loader's saddle-point
-//!   formula. The walk costs `O(σ)` steps.
+//!   formula. A `u` in the upper half (for a large mean), or within 1e−6 of 1,
+//!   sums the upper tail down from `μ + a` instead, so that `1 − F` keeps its
+//!   precision where it is smaller than the rounding of a sum from the left.
+//!   The walk costs `O(σ)` steps.
 //! * **The certified guess**, for variances of at least 50, costs `O(1)`: a
 //!   Cornish–Fisher guess from `z = Φ⁻¹(u)`, then the saddle-point deviates
 //!   `R(k−1) < z ≤ R(k)` of the CDF at the two neighbouring points settle the
@@ -28,8 +32,11 @@
 
 use std::f64::consts::PI;
 
-/// `L = 37.5`: the exponent of the tail mass the walk leaves out.
-const TAIL_EXPONENT: f64 = 37.5;
+/// `L`: the exponent of the tail mass the walk leaves out.
+const TAIL_EXPONENT: f64 = 75.0;
+
+/// A `u` this close to 1 is found from the upper tail (see the module docs).
+const NEAR_ONE: f64 = 1e-6;
 
 /// Where the CDF walk starts for a count with mean `mean` whose lower tail
 /// beyond `mean − depth` holds less than `e^−L` (0 for small means).
@@ -325,11 +332,14 @@ impl Binomial {
 
     /// The exact CDF walk (see the module documentation).
     fn walk(&self, n: f64, u: f64, mean: f64) -> f64 {
+        if u <= 0.0 {
+            return 0.0;
+        }
         let depth = binomial_depth(mean * self.q);
         let start = walk_start(mean, depth);
-        if start > 0.0 && u > 0.5 {
-            // Upper half: sum the upper tail down from `μ + a`, so that the
-            // far right keeps its precision (1 − F is not summed from the left).
+        if (start > 0.0 && u > 0.5) || u > 1.0 - NEAR_ONE {
+            // Sum the upper tail down from `μ + a`, so that the far right keeps
+            // its precision (1 − F is not summed from the left).
             let top = (mean + depth).ceil().min(n);
             let mut pmf = if top >= n {
                 (n * self.p.ln()).exp()
@@ -372,6 +382,8 @@ impl Binomial {
             let pmf = binomial_pmf_interior(start, n, self.p, self.q);
             (start, pmf, pmf)
         };
+        // 1 − u ≥ NEAR_ONE here, far above the rounding of the sum, so the
+        // walk ends well before `n`.
         while cdf < u && x < n {
             pmf *= (n - x) / (x + 1.0) * self.odds;
             x += 1.0;
@@ -423,8 +435,11 @@ impl Poisson {
     /// The exact CDF walk (see the module documentation).
     fn walk(&self, u: f64) -> f64 {
         let lambda = self.lambda;
+        if u <= 0.0 {
+            return 0.0;
+        }
         let start = walk_start(lambda, (2.0 * TAIL_EXPONENT * lambda).sqrt());
-        if start > 0.0 && u > 0.5 {
+        if (start > 0.0 && u > 0.5) || u > 1.0 - NEAR_ONE {
             // Upper half: sum the upper tail down from `λ + a`, with `a` from
             // Bennett's inequality `P(X ≥ λ + a) ≤ exp(−a²/(2(λ + a/3)))`.
             let top = (lambda + binomial_depth(lambda)).ceil();
@@ -443,8 +458,8 @@ impl Poisson {
             (start, poisson_pmf_positive(start, lambda))
         };
         let mut cdf = pmf;
-        // Rounding can leave the summed CDF a hair below a `u` near 1; the cap ends
-        // the walk far in the right tail, where no real draw lands.
+        // 1 − u ≥ NEAR_ONE here, far above the rounding of the sum; the cap,
+        // far beyond `λ + a`, only guards against the unforeseen.
         let cap = lambda + 40.0 * lambda.sqrt() + 40.0;
         while cdf < u && x < cap {
             pmf *= lambda / (x + 1.0);
@@ -731,6 +746,42 @@ mod tests {
                 k -= 1.0;
             }
         }
+    }
+
+    /// Far tails, against the exact inverse CDF computed with 60-digit
+    /// arithmetic (mpmath): the smallest and largest uniforms of the engine's
+    /// grid, `2^−53` and `1 − k·2^−53`, with up to a billion persons. A sum
+    /// from the left saturates below such a `u` near 1, and a walk that leaves
+    /// out `e^−37.5` of the lower tail misses counts at `u = 2^−53`.
+    #[test]
+    fn far_tails_match_the_exact_inverse() {
+        let e = 2f64.powi(-53);
+        let binomial = [
+            (1e9, 1e-7, 1.0 - 3.0 * e, 191.0),
+            (1e9, 0.3, e, 299_881_037.0),
+            (1e9, 0.5, 1.0 - 3.0 * e, 500_127_702.0),
+            (1e9, 5.5e-8, 1.0 - 13.0 * e, 123.0),
+            (1e9, 5.5e-8, 1.0 - 7.0 * e, 124.0),
+            (1e9, 5.5e-8, 1.0 - 5.0 * e, 124.0),
+            (1e9, 5.5e-8, 1.0 - e, 126.0),
+        ];
+        for (n, p, u, exact) in binomial {
+            let b = Binomial::new(p);
+            assert_eq!(b.quantile(n, u), exact, "n={n} p={p} u={u}");
+            assert_eq!(b.walk(n, u, n * p), exact, "walk: n={n} p={p} u={u}");
+        }
+        let poisson = [
+            (50.5, 1.0 - e, 119.0),
+            (1e8, e, 99_917_916.0),
+            (975.999_165_795_052_7, 0.999_999_999_999_987_7, 1224.0),
+        ];
+        for (lambda, u, exact) in poisson {
+            let d = super::Poisson::new(lambda);
+            assert_eq!(d.quantile(u), exact, "λ={lambda} u={u}");
+            assert_eq!(d.walk(u), exact, "walk: λ={lambda} u={u}");
+        }
+        assert_eq!(Binomial::new(0.3).quantile(1e6, 0.0), 0.0);
+        assert_eq!(super::Poisson::new(100.5).quantile(0.0), 0.0);
     }
 
     /// A success probability near 1 with a large `n`: the walk must not start
