@@ -108,11 +108,7 @@ impl Rates {
         // leavers split, destination by destination, among those not yet placed.
         // The leave probability serves every duration cell of the month.
         self.leave = Binomial::new(leave);
-        let once = if reused {
-            Binomial::new
-        } else {
-            Binomial::once
-        };
+        let once = binomial_maker(reused);
         let last = self.probs.iter().rposition(|&p| p > 0.0);
         let mut rest: f64 = self.probs.iter().sum();
         for k in 0..self.probs.len() {
@@ -138,11 +134,7 @@ impl Rates {
         stochastic: bool,
         reused: bool,
     ) {
-        let once = if reused {
-            Binomial::new
-        } else {
-            Binomial::once
-        };
+        let once = binomial_maker(reused);
         for k in 0..relapse_hazard.len() {
             let rate = relapse_hazard[k] * relapse_ratio.map_or(1.0, |r| r[k]);
             self.relapse_p[k] = -(-rate).exp_m1();
@@ -150,6 +142,16 @@ impl Rates {
                 self.relapse[k] = once(self.relapse_p[k]);
             }
         }
+    }
+}
+
+/// How to build a binomial: with `ln q` at once if it serves many counts
+/// (`reused`), else only when a count needs it.
+fn binomial_maker(reused: bool) -> fn(f64) -> Binomial {
+    if reused {
+        Binomial::new
+    } else {
+        Binomial::once
     }
 }
 
