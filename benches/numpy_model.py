@@ -587,18 +587,18 @@ def _month_cost(
     """Cost of the month per draw and arm, ``(draws, 2)``, in the chosen perspective."""
     gross = par.benefit_month * (1.0 + par.indexation[:, None]) ** year  # (D, S)
     benefit_cost = benefit * gross[:, None, :, None]  # (D, 2, S, 13)
-    municipal = (benefit_cost * municipal_share[:, None, None, :]).sum(axis=(2, 3))
+    municipal: np.ndarray = (benefit_cost * municipal_share[:, None, None, :]).sum(axis=(2, 3))
     municipal += benefit.sum(axis=(2, 3)) * par.indsats_month[:, None]
     dest_stock = dest.sum(axis=2)  # (D, 2, K)
     municipal += (dest_stock * par.cost_month[:, None, :]).sum(axis=-1)
-    state = (benefit_cost * par.refusion[:, None, None, :]).sum(axis=(2, 3))
+    state: np.ndarray = (benefit_cost * par.refusion[:, None, None, :]).sum(axis=(2, 3))
     state += (dest_stock * par.state_month[:, None, :]).sum(axis=-1)
     if par.perspective == "municipal":
         return municipal
     if par.perspective == "state":
         return state
     if par.perspective == "public":
-        return municipal + state
+        return np.asarray(municipal + state)
     raise ValueError(f"unknown perspective {par.perspective!r}")
 
 

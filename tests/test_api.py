@@ -339,9 +339,9 @@ def test_numpy_integers_are_accepted_as_options() -> None:
 
 def test_options_are_keyword_only(result: indsats.Result) -> None:
     with pytest.raises(TypeError):
-        result.table((5, 95))  # type: ignore[misc]
+        result.table((5, 95))  # type: ignore[call-arg]
     with pytest.raises(TypeError):
-        result.summary("da")  # type: ignore[misc]
+        result.summary("da")  # type: ignore[call-arg, arg-type]
 
 
 def test_stocks_need_kept_paths() -> None:

@@ -155,7 +155,7 @@ def money_scale(scenario: dict[str, Any]) -> float:
     per_person += abs(scenario["benefit"].get("indsats_month", 0))
     for d in scenario["destinations"].values():
         per_person += abs(d.get("cost_month", 0)) + abs(d.get("state_month", 0))
-    return max(1.0, persons * per_person * months)
+    return float(max(1.0, persons * per_person * months))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -123,7 +123,7 @@ def test_failed_write_leaves_nothing(result: indsats.Result, tmp_path: Path) -> 
     def half_way(*args: object, **kw: object) -> None:
         raise Boom
 
-    excel.assumptions_frame = half_way  # type: ignore[assignment]
+    excel.assumptions_frame = half_way
     try:
         with pytest.raises(Boom):
             result.to_excel(target)

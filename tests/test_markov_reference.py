@@ -58,7 +58,7 @@ class Path:
 
     def targeted_benefit(self, n_seg: int, n_dest: int, targeted: list[int]) -> np.ndarray:
         per_segment = self.state_vectors.reshape(-1, n_seg, N_CELLS + n_dest)
-        return per_segment[:, targeted, :N_CELLS].sum(axis=(1, 2))
+        return np.asarray(per_segment[:, targeted, :N_CELLS].sum(axis=(1, 2)))
 
 
 def months_of(scenario: dict[str, Any]) -> int:
@@ -421,7 +421,7 @@ def test_caseload_and_components_per_year_hr_indexation_public() -> None:
         b_t = path.targeted_benefit(2, len(dests), [0, 1])
         cov = np.array(coverage)[years]
         per_month = b_t * (1 / 45 - 1 / 70) * 600_000 / 12 + cov * b_t * 1800 + 0.1 * b_t * 900
-        return running * per_month
+        return np.asarray(running * per_month)
 
     check_against_chain(sc, hazard, relapse, investment)
 

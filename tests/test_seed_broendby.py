@@ -51,11 +51,12 @@ def benefit_only(scenario: indsats.Scenario) -> indsats.Scenario:
 
 def participants(result: indsats.Result) -> np.ndarray:
     # persons are conserved: everyone in any state in the last month = initial stock + inflow
-    return result.stock_paths[:, INTERVENTION, -1, :].sum(axis=1)
+    return np.asarray(result.stock_paths[:, INTERVENTION, -1, :].sum(axis=1))
 
 
 def total_flow(result: indsats.Result, arm: str, destinations: list[str]) -> np.ndarray:
-    return sum(result.draws(f"flow.{d}", arm=arm).sum(axis=1) for d in destinations)
+    flows = [result.draws(f"flow.{d}", arm=arm).sum(axis=1) for d in destinations]
+    return np.asarray(np.sum(flows, axis=0))
 
 
 def test_participants_are_initial_stock_plus_inflow(result: indsats.Result) -> None:

@@ -37,11 +37,11 @@ def result(scenario: indsats.Scenario) -> indsats.Result:
 
 
 def benefit_stock(result: indsats.Result, arm: int, month: int) -> np.ndarray:
-    return result.stock_paths[:, arm, month, result.states.index("benefit")]
+    return np.asarray(result.stock_paths[:, arm, month, result.states.index("benefit")])
 
 
 def fall(result: indsats.Result, arm: int) -> np.ndarray:
-    return benefit_stock(result, arm, FIRST) - benefit_stock(result, arm, LAST)
+    return np.asarray(benefit_stock(result, arm, FIRST) - benefit_stock(result, arm, LAST))
 
 
 def test_stock_falls_by_about_60_persons_in_2017(result: indsats.Result) -> None:

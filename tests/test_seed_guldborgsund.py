@@ -39,7 +39,7 @@ def cost_of(scenario: indsats.Scenario, result: indsats.Result, component: int) 
 
 def sampled_cost_month(result: indsats.Result, component: int) -> np.ndarray:
     column = f"intervention.components[{component}].cost_month"
-    return result.parameters()[column].to_numpy()[:, None]
+    return np.asarray(result.parameters()[column].to_numpy(), dtype=float)[:, None]
 
 
 def test_the_stock_is_about_1075_at_the_start(result: indsats.Result) -> None:
@@ -102,7 +102,7 @@ def test_outcome_and_payback_are_plausible(result: indsats.Result) -> None:
 def test_baseline_flows_are_in_the_research_ranges(result: indsats.Result) -> None:
     destinations = [s for s in result.states if s != "benefit"]
     stock = result.draws("stock.benefit", arm="baseline")
-    leaving = sum(result.draws(f"flow.{d}", arm="baseline") for d in destinations)
+    leaving = np.sum([result.draws(f"flow.{d}", arm="baseline") for d in destinations], axis=0)
     rate = leaving[:, 1].mean() / stock[:, 1].mean()
     # research §4: ~26 %/yr leave among aktivitetsparate; the 5+ year group pulls it down.
     assert 0.18 < rate < 0.30

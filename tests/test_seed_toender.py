@@ -82,7 +82,7 @@ def test_baseline_exit_rates_are_low_for_a_long_term_group(result: indsats.Resul
     destinations = [s for s in result.states if s != "benefit"]
     stock = result.draws("stock.benefit", arm="baseline")[:, 1]  # 2018, a whole year
     flows = {d: result.draws(f"flow.{d}", arm="baseline")[:, 1] for d in destinations}
-    total_rate = sum(flows.values()).mean() / stock.mean()
+    total_rate = np.sum(list(flows.values()), axis=0).mean() / stock.mean()
     job_rate = flows["job"].mean() / stock.mean()
     # research §4: ~26 %/yr leave among all aktivitetsparate; a 5+ year group leaves less.
     assert 0.10 < total_rate < 0.26

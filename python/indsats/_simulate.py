@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, SupportsIndex
 
 from . import _core
 from .result import Result
@@ -66,14 +66,14 @@ def _progress_callback(progress: Progress, draws: int, desc: str) -> tuple[Any, 
 
 def simulate(
     scenario: ScenarioLike,
-    draws: int = 10_000,
+    draws: SupportsIndex = 10_000,
     *,
-    seed: int = 0,
+    seed: SupportsIndex = 0,
     mode: str = "stochastic",
-    threads: int | None = None,
+    threads: SupportsIndex | None = None,
     progress: Progress = True,
-    chunk_size: int = 64,
-    keep_paths: int | None = None,
+    chunk_size: SupportsIndex = 64,
+    keep_paths: SupportsIndex | None = None,
 ) -> Result:
     """Simulate both arms of a scenario for ``draws`` draws.
 
@@ -97,26 +97,24 @@ def simulate(
     stays usable.
     """
     sc = as_scenario(scenario)
-    draws = _check_int("draws", draws, 1)
-    if draws >= 2**53:
-        raise ValueError(f"draws must be below 2**53; got {draws}")
-    seed = _check_int("seed", seed, 0)
-    if seed >= 2**64:
-        raise ValueError(f"seed must be below 2**64; got {seed}")
+    n_draws = _check_int("draws", draws, 1)
+    if n_draws >= 2**53:
+        raise ValueError(f"draws must be below 2**53; got {n_draws}")
+    n_seed = _check_int("seed", seed, 0)
+    if n_seed >= 2**64:
+        raise ValueError(f"seed must be below 2**64; got {n_seed}")
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-    if threads is not None:
-        threads = _check_int("threads", threads, 1)
-    chunk_size = _check_int("chunk_size", chunk_size, 1)
-    if keep_paths is not None:
-        keep_paths = _check_int("keep_paths", keep_paths, 0)
-    callback, bar = _progress_callback(progress, draws, sc.name)
+    n_threads = None if threads is None else _check_int("threads", threads, 1)
+    n_chunk = _check_int("chunk_size", chunk_size, 1)
+    n_keep = None if keep_paths is None else _check_int("keep_paths", keep_paths, 0)
+    callback, bar = _progress_callback(progress, n_draws, sc.name)
     started = time.perf_counter()
     try:
         raw = _core.simulate(
-            sc.to_json(), draws, seed, mode, threads, chunk_size, keep_paths, callback
+            sc.to_json(), n_draws, n_seed, mode, n_threads, n_chunk, n_keep, callback
         )
     finally:
         if bar is not None:
             bar.close()
-    return Result(sc, raw, seed=seed, mode=mode, elapsed=time.perf_counter() - started)
+    return Result(sc, raw, seed=n_seed, mode=mode, elapsed=time.perf_counter() - started)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import combinations
+from typing import SupportsIndex
 
 import numpy as np
 import pandas as pd
@@ -83,11 +84,11 @@ class Comparison:
 
 def compare(
     scenarios: Mapping[str, ScenarioLike],
-    draws: int = 10_000,
+    draws: SupportsIndex = 10_000,
     *,
-    seed: int = 0,
+    seed: SupportsIndex = 0,
     mode: str = "stochastic",
-    threads: int | None = None,
+    threads: SupportsIndex | None = None,
     progress: Progress = True,
 ) -> Comparison:
     """Run every scenario on common random numbers and compare their NPVs.
