@@ -159,6 +159,8 @@ fn binomial_maker(reused: bool) -> fn(f64) -> Binomial {
 pub struct Workspace {
     /// `[segment][stage]` uniforms of the current month.
     uniforms: Vec<f64>,
+    /// `Φ⁻¹` of each uniform, computed by the first arm that needs it (NaN until then).
+    deviates: Vec<f64>,
     per_segment: usize,
     effect: Effect,
     /// Rates of each segment without the intervention: fixed for a draw.
@@ -177,6 +179,7 @@ impl Workspace {
     pub fn new(n_segments: usize, n_dest: usize) -> Self {
         Workspace {
             uniforms: vec![0.0; n_segments * uniform_count(n_dest)],
+            deviates: vec![f64::NAN; n_segments * uniform_count(n_dest)],
             per_segment: uniform_count(n_dest),
             effect: Effect {
                 active: false,
@@ -284,6 +287,7 @@ pub fn simulate_draw(
             let n_in = if stochastic {
                 let u = &mut ws.uniforms[s * ws.per_segment..(s + 1) * ws.per_segment];
                 fill_transition_uniforms(key.seed, key.draw, seg.key, t as u64, u);
+                ws.deviates[s * ws.per_segment..(s + 1) * ws.per_segment].fill(f64::NAN);
                 seg.inflow.quantile(u[0])
             } else {
                 seg.inflow_month
@@ -423,6 +427,7 @@ fn step_segment(
 ) {
     let Workspace {
         uniforms,
+        deviates,
         per_segment,
         effect,
         untreated,
@@ -433,6 +438,7 @@ fn step_segment(
     } = ws;
     let k_n = m.n_dest;
     let uniforms = &uniforms[s * *per_segment..(s + 1) * *per_segment];
+    let deviates = &mut deviates[s * *per_segment..(s + 1) * *per_segment];
     let treated_rates = &mut treated_all[s];
     // A treated arm whose relapse ratios are all 1 relapses as the untreated one.
     let own_relapse = treated && effect.relapse_ratio.iter().any(|&r| r != 1.0);
@@ -476,17 +482,21 @@ fn step_segment(
             if n <= 0.0 {
                 continue;
             }
-            let out = rates.leave.quantile(n, uniforms[leave_stage(d)]);
+            let stage = leave_stage(d);
+            let out = rates
+                .leave
+                .quantile_with(n, uniforms[stage], &mut deviates[stage]);
             leaving += out;
             next[(d + 1).min(LAST_CELL)] += n - out;
         }
         let mut unplaced = leaving;
-        for k in 0..k_n {
+        for (k, (arrived, split)) in arrivals.iter_mut().zip(&rates.split).enumerate() {
             if unplaced <= 0.0 {
                 break;
             }
-            let x = rates.split[k].quantile(unplaced, uniforms[split_stage(k)]);
-            arrivals[k] += x;
+            let stage = split_stage(k);
+            let x = split.quantile_with(unplaced, uniforms[stage], &mut deviates[stage]);
+            *arrived += x;
             unplaced -= x;
         }
     } else {
@@ -507,7 +517,8 @@ fn step_segment(
         let back = if relapse_rates.relapse_p[k] <= 0.0 || dest[k] <= 0.0 {
             0.0
         } else if stochastic {
-            relapse_rates.relapse[k].quantile(dest[k], uniforms[relapse_stage(k, k_n)])
+            let stage = relapse_stage(k, k_n);
+            relapse_rates.relapse[k].quantile_with(dest[k], uniforms[stage], &mut deviates[stage])
         } else {
             dest[k] * relapse_rates.relapse_p[k]
         };

@@ -302,6 +302,13 @@ impl Binomial {
     /// The smallest `x` with `P(X ≤ x) ≥ u` for `X ~ Binomial(n, p)`; `n` is a
     /// non-negative integer held in an `f64`.
     pub fn quantile(&self, n: f64, u: f64) -> f64 {
+        let mut deviate = f64::NAN;
+        self.quantile_with(n, u, &mut deviate)
+    }
+
+    /// [`Binomial::quantile`] with a slot for `Φ⁻¹(u)`: NaN until a count of
+    /// this `u` needs it, then kept for the other arm, which reads the same `u`.
+    pub fn quantile_with(&self, n: f64, u: f64, deviate: &mut f64) -> f64 {
         if n <= 0.0 || self.p <= 0.0 {
             return 0.0;
         }
@@ -316,7 +323,10 @@ impl Binomial {
         }
         let var = mean * self.q;
         if var >= FAST_VARIANCE {
-            let z = normal_deviate(u);
+            if deviate.is_nan() {
+                *deviate = normal_deviate(u);
+            }
+            let z = *deviate;
             if z.abs() <= FAST_Z {
                 let sd = var.sqrt();
                 let skew = (self.q - self.p) / sd;
