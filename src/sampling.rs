@@ -58,7 +58,7 @@ fn binomial_depth(var: f64) -> f64 {
 }
 
 /// `ln Γ(n+1) − (n + ½) ln n + n − ln √(2π)`, the Stirling error (Loader 2000).
-fn stirlerr(n: f64) -> f64 {
+pub(crate) fn stirlerr(n: f64) -> f64 {
     const S0: f64 = 1.0 / 12.0;
     const S1: f64 = 1.0 / 360.0;
     const S2: f64 = 1.0 / 1260.0;
@@ -100,6 +100,20 @@ fn bd0(x: f64, m: f64) -> f64 {
         x * (x / m).ln() + m - x
     }
 }
+
+/// How many reciprocals `1/(x+1)` the walk from 0 finds in [`RECIPROCAL`].
+const RECIPROCALS: usize = 512;
+
+/// `1/(x+1)` for `x = 0, 1, …`: the walk's steps multiply instead of divide.
+static RECIPROCAL: [f64; RECIPROCALS] = {
+    let mut t = [0.0; RECIPROCALS];
+    let mut i = 0;
+    while i < RECIPROCALS {
+        t[i] = 1.0 / (i as f64 + 1.0);
+        i += 1;
+    }
+    t
+};
 
 /// Binomial pmf at `0 < x < n`, by the saddle-point formula.
 fn binomial_pmf_interior(x: f64, n: f64, p: f64, q: f64) -> f64 {
@@ -394,6 +408,28 @@ impl Binomial {
         };
         // 1 − u ≥ NEAR_ONE here, far above the rounding of the sum, so the
         // walk ends well before `n`.
+        if start <= 0.0 {
+            // Four steps at a time while the reciprocals are tabulated. The
+            // pmfs and partial sums are formed as a tree, so one block costs
+            // two multiplications and two additions of latency instead of
+            // four each, and the branch that ends the walk is taken once.
+            while x + 4.0 <= n && x + 4.0 <= RECIPROCALS as f64 {
+                let i = x as usize;
+                let ratio = |j: usize| (n - x - j as f64) * RECIPROCAL[i + j] * self.odds;
+                let (r0, r1, r2, r3) = (ratio(0), ratio(1), ratio(2), ratio(3));
+                let (p1, p2) = (pmf * r0, pmf * (r0 * r1));
+                let (p3, p4) = (p2 * r2, p2 * (r2 * r3));
+                let c1 = cdf + p1;
+                let c2 = cdf + (p1 + p2);
+                let c3 = c2 + p3;
+                let c4 = c2 + (p3 + p4);
+                if c4 >= u {
+                    let below = u8::from(c1 < u) + u8::from(c2 < u) + u8::from(c3 < u);
+                    return x + 1.0 + f64::from(below);
+                }
+                (x, pmf, cdf) = (x + 4.0, p4, c4);
+            }
+        }
         while cdf < u && x < n {
             pmf *= (n - x) / (x + 1.0) * self.odds;
             x += 1.0;
@@ -810,12 +846,18 @@ mod tests {
         }
     }
 
-    /// The unrolled first steps of the walk from 0 give what the plain loop gives.
+    /// The unrolled first steps and the blocks of four of the walk from 0
+    /// give what the plain loop gives.
     #[test]
     fn walk_from_zero_equals_the_plain_loop() {
-        for n in 0..40 {
+        let mut blocks = 0;
+        for n in (0..40).chain([57, 120, 300, 1000, 4000]) {
             let n = f64::from(n);
             for &p in &[1e-4, 0.01, 0.07, 0.2, 0.5, 0.8, 0.97, 1.0 - 1e-9] {
+                let mean = n * p;
+                if walk_start(mean, binomial_depth(mean * (1.0 - p))) > 0.0 {
+                    continue;
+                }
                 let b = Binomial::once(p);
                 for i in 0..2000 {
                     let u = (f64::from(i) + 0.5) / 2000.0;
@@ -828,9 +870,11 @@ mod tests {
                     }
                     let expected = if u <= 1.0 - n * p { 0.0 } else { x };
                     assert_eq!(b.quantile(n, u), expected, "n={n} p={p} u={u}");
+                    blocks += usize::from(expected > 8.0);
                 }
             }
         }
+        assert!(blocks > 10_000, "{blocks} walks went through the blocks");
     }
 
     #[test]
