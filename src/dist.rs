@@ -1,10 +1,11 @@
 //! Parameter distributions (MODEL.md section 8).
 //!
 //! A value is drawn by pushing one keyed uniform through the distribution's
-//! inverse CDF (statrs). Inverse-CDF sampling keeps two scenarios that give the
+//! inverse CDF (statrs; for beta and PERT, [`crate::beta`]). Inverse-CDF sampling keeps two scenarios that give the
 //! same parameter slightly different distributions on the same quantile, which
 //! is what makes comparisons on common random numbers sharp.
 
+use crate::beta::BetaQuantile;
 use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform};
 
 /// The largest number of persons or staff a count may hold: far above any
@@ -21,7 +22,8 @@ pub enum Dist {
     Normal(Normal),
     LogNormal(LogNormal),
     Gamma(Gamma),
-    Beta(Beta),
+    /// A beta, with its quantile function (see [`crate::beta`]).
+    Beta(Beta, BetaQuantile),
     Uniform(Uniform),
     Triangular(Triangular),
     /// PERT: a beta on [min, max] with shapes from the mode.
@@ -29,6 +31,7 @@ pub enum Dist {
         min: f64,
         max: f64,
         beta: Beta,
+        quantile: BetaQuantile,
     },
 }
 
@@ -141,7 +144,7 @@ impl Dist {
             Dist::Normal(_) => "normal",
             Dist::LogNormal(_) => "lognormal",
             Dist::Gamma(_) => "gamma",
-            Dist::Beta(_) => "beta",
+            Dist::Beta(..) => "beta",
             Dist::Uniform(_) => "uniform",
             Dist::Triangular(_) => "triangular",
             Dist::Pert { .. } => "pert",
@@ -157,7 +160,7 @@ impl Dist {
             Dist::Fixed(v) => Support::closed(*v, *v),
             Dist::Normal(_) => Support::open(f64::NEG_INFINITY, f64::INFINITY),
             Dist::LogNormal(_) | Dist::Gamma(_) => Support::open(0.0, f64::INFINITY),
-            Dist::Beta(_) => Support::open(0.0, 1.0),
+            Dist::Beta(..) => Support::open(0.0, 1.0),
             Dist::Uniform(d) => Support::closed(d.min(), d.max()),
             Dist::Triangular(d) => Support::closed(d.min(), d.max()),
             Dist::Pert { min, max, .. } => Support::closed(*min, *max),
@@ -171,10 +174,12 @@ impl Dist {
             Dist::Normal(d) => d.inverse_cdf(u),
             Dist::LogNormal(d) => d.inverse_cdf(u),
             Dist::Gamma(d) => d.inverse_cdf(u),
-            Dist::Beta(d) => d.inverse_cdf(u),
+            Dist::Beta(_, q) => q.quantile(u),
             Dist::Uniform(d) => d.inverse_cdf(u),
             Dist::Triangular(d) => d.inverse_cdf(u),
-            Dist::Pert { min, max, beta } => min + (max - min) * beta.inverse_cdf(u),
+            Dist::Pert {
+                min, max, quantile, ..
+            } => min + (max - min) * quantile.quantile(u),
         }
     }
 
@@ -187,10 +192,12 @@ impl Dist {
             Dist::Normal(d) => d.mean().unwrap_or(f64::NAN),
             Dist::LogNormal(d) => d.mean().unwrap_or(f64::NAN),
             Dist::Gamma(d) => d.mean().unwrap_or(f64::NAN),
-            Dist::Beta(d) => d.mean().unwrap_or(f64::NAN),
+            Dist::Beta(d, _) => d.mean().unwrap_or(f64::NAN),
             Dist::Uniform(d) => d.mean().unwrap_or(f64::NAN),
             Dist::Triangular(d) => d.mean().unwrap_or(f64::NAN),
-            Dist::Pert { min, max, beta } => min + (max - min) * beta.mean().unwrap_or(f64::NAN),
+            Dist::Pert { min, max, beta, .. } => {
+                min + (max - min) * beta.mean().unwrap_or(f64::NAN)
+            }
         }
     }
 }
@@ -324,7 +331,7 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, DistError> {
                 (positive("a", need("a")?)?, positive("b", need("b")?)?)
             };
             Beta::new(a, b)
-                .map(Dist::Beta)
+                .map(|d| Dist::Beta(d, BetaQuantile::new(a, b)))
                 .map_err(|e| whole(e.to_string()))
         }
         "uniform" => {
@@ -361,7 +368,13 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, DistError> {
                 let a = 1.0 + 4.0 * (mode - min) / (max - min);
                 let b = 1.0 + 4.0 * (max - mode) / (max - min);
                 let beta = Beta::new(a, b).map_err(|e| whole(e.to_string()))?;
-                Ok(Dist::Pert { min, max, beta })
+                let quantile = BetaQuantile::new(a, b);
+                Ok(Dist::Pert {
+                    min,
+                    max,
+                    beta,
+                    quantile,
+                })
             }
         }
         other => Err(whole(format!("unknown distribution `{other}`"))),

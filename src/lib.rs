@@ -12,6 +12,7 @@
 //! knows pyo3.
 #![deny(unsafe_code)]
 
+pub mod beta;
 pub mod dist;
 pub mod engine;
 pub mod error;

@@ -157,8 +157,10 @@ impl DrawModel {
             months_in_year[y] += 1.0;
         }
         let rate = v[sc.discount_rate];
+        // (1 + rate)^(−t/12), as one exp per month rather than a pow.
+        let ln_growth = rate.ln_1p();
         let discount = (0..months)
-            .map(|t| (1.0 + rate).powf(-(t as f64) / 12.0))
+            .map(|t| (-(t as f64) / 12.0 * ln_growth).exp())
             .collect();
         let per_year = |ids: &[ParamId]| ids.iter().map(|&i| v[i]).collect::<Vec<f64>>();
 

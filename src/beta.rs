@@ -1,0 +1,483 @@
+//! The quantile function of the beta distribution, for `beta` and `pert`
+//! parameters.
+//!
+//! statrs' `inv_beta_reg` (AS 109) recomputes `ln B(a, b)` from three log-gamma
+//! functions in every one of its Newton steps. A scenario's shapes are fixed,
+//! so here `ln B` is computed once per parameter and each draw's quantile is a
+//! few Halley steps on the regularised incomplete beta function `I_x(a, b)`,
+//! evaluated by its continued fraction (Numerical Recipes 6.4, modified
+//! Lentz). With PERT shapes this is about three times faster than statrs and
+//! agrees with it to its own accuracy (tested); where it does not converge it
+//! hands the uniform to statrs.
+
+use crate::sampling::stirlerr;
+use statrs::function::beta::{inv_beta_reg, ln_beta};
+use std::f64::consts::PI;
+
+/// Steps of the solver: from AS 109's start a PERT quantile needs 2 to 4,
+/// the far tails of extreme shapes up to about 100.
+const MAX_STEPS: usize = 200;
+
+/// A Halley step smaller than this, relative to `x`, ends the search.
+const CONVERGED: f64 = 1e-9;
+
+/// Terms of the continued fraction before it is declared not converging;
+/// it needs about `√max(a, b)` terms.
+const MAX_TERMS: usize = 20_000;
+
+/// The quantile function of `Beta(a, b)`.
+#[derive(Debug, Clone, Copy)]
+pub struct BetaQuantile {
+    a: f64,
+    b: f64,
+    ln_beta: f64,
+}
+
+/// The lower tail, or the upper tail as the lower tail of the mirrored beta.
+struct Tail {
+    a: f64,
+    b: f64,
+    ln_beta: f64,
+}
+
+impl BetaQuantile {
+    /// Shapes `a, b > 0`, already validated.
+    pub fn new(a: f64, b: f64) -> Self {
+        BetaQuantile {
+            a,
+            b,
+            ln_beta: accurate_ln_beta(a, b),
+        }
+    }
+
+    /// The `x` in [0, 1] with `I_x(a, b) = u`.
+    pub fn quantile(&self, u: f64) -> f64 {
+        if u <= 0.0 {
+            return 0.0;
+        }
+        if u >= 1.0 {
+            return 1.0;
+        }
+        // Solve in the tail `u` lies in: there `u` (or `1 − u`, exact for
+        // u > ½) keeps its relative precision.
+        let (tail, v, mirrored) = if u > 0.5 {
+            (self.mirror(), 1.0 - u, true)
+        } else {
+            (self.tail(), u, false)
+        };
+        match tail.solve(v) {
+            Some(x) if mirrored => 1.0 - x,
+            Some(x) => x,
+            None => inv_beta_reg(self.a, self.b, u),
+        }
+    }
+
+    fn tail(&self) -> Tail {
+        Tail {
+            a: self.a,
+            b: self.b,
+            ln_beta: self.ln_beta,
+        }
+    }
+
+    fn mirror(&self) -> Tail {
+        Tail {
+            a: self.b,
+            b: self.a,
+            ln_beta: self.ln_beta,
+        }
+    }
+}
+
+impl Tail {
+    /// `x` with `I_x(a, b) = v`, `0 < v ≤ ½`: Halley's method inside a
+    /// bracket that every step narrows, bisecting (geometrically while the
+    /// bracket spans orders of magnitude) when a step leaves it. None if the
+    /// continued fraction does not converge.
+    fn solve(&self, v: f64) -> Option<f64> {
+        let (a, b) = (self.a, self.b);
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        let leading = self.leading(v);
+        if leading > 0.0 && leading < 1.0 {
+            if b >= 1.0 {
+                lo = leading;
+            } else {
+                hi = leading;
+            }
+        }
+        let start = self.start(v);
+        let mut x = if start > lo && start < hi {
+            start
+        } else if lo > 0.0 {
+            lo
+        } else {
+            hi
+        };
+        if x <= 0.0 {
+            // The quantile is below the smallest positive double.
+            return Some(0.0);
+        }
+        for _ in 0..MAX_STEPS {
+            let (cdf, ln_pdf) = self.cdf_and_ln_pdf(x)?;
+            let f = cdf - v;
+            if f == 0.0 {
+                return Some(x);
+            }
+            if f < 0.0 {
+                lo = x;
+            } else {
+                hi = x;
+            }
+            // Halley: x − (f/f′) / (1 − ½ (f/f′)(f″/f′)), f″/f′ = (a−1)/x − (b−1)/(1−x).
+            let newton = f / ln_pdf.exp();
+            let curvature = (a - 1.0) / x - (b - 1.0) / (1.0 - x);
+            let correction = 1.0 - 0.5 * newton * curvature;
+            let step = if correction > 0.5 && correction.is_finite() {
+                newton / correction
+            } else {
+                newton
+            };
+            let mut next = x - step;
+            if next > lo && next < hi && step.abs() <= CONVERGED * next {
+                // Halley converges cubically: the error left after a step
+                // this small is far below an ulp.
+                return Some(next);
+            }
+            if !(next > lo && next < hi) {
+                next = if lo <= 0.0 {
+                    hi * 1e-3
+                } else if hi > 4.0 * lo {
+                    (lo * hi).sqrt()
+                } else {
+                    0.5 * (lo + hi)
+                };
+            }
+            if (next - x).abs() <= 2.0 * f64::EPSILON * next || hi - lo <= 2.0 * f64::EPSILON * lo {
+                return Some(next);
+            }
+            if next <= 0.0 {
+                return Some(0.0);
+            }
+            x = next;
+        }
+        Some(x)
+    }
+
+    /// The leading term of the lower tail, `I_x ≈ x^a / (a B)`, solved for
+    /// `x`: a lower bound on the quantile when `b ≥ 1` (the rest of the
+    /// series only lowers `I_x`), an upper bound when `b ≤ 1`.
+    fn leading(&self, v: f64) -> f64 {
+        (((v * self.a).ln() + self.ln_beta) / self.a).exp()
+    }
+
+    /// A starting point: AS 109 (Carter's approximation for a, b > 1, else
+    /// AS 64), as in statrs.
+    fn start(&self, v: f64) -> f64 {
+        let (a, b) = (self.a, self.b);
+        let r = (-2.0 * v.ln()).sqrt();
+        let y = r - (2.30753 + 0.27061 * r) / (1.0 + (0.99229 + 0.04481 * r) * r);
+        if a > 1.0 && b > 1.0 {
+            let r = (y * y - 3.0) / 6.0;
+            let s = 1.0 / (2.0 * a - 1.0);
+            let t = 1.0 / (2.0 * b - 1.0);
+            let h = 2.0 / (s + t);
+            let w = y * (h + r).sqrt() / h - (t - s) * (r + 5.0 / 6.0 - 2.0 / (3.0 * h));
+            a / (a + b * (2.0 * w).exp())
+        } else {
+            let t = 1.0 / (9.0 * b);
+            let t = 2.0 * b * (1.0 - t + y * t.sqrt()).powi(3);
+            if t <= 0.0 {
+                1.0 - ((((1.0 - v) * b).ln() + self.ln_beta) / b).exp()
+            } else {
+                let t = 2.0 * (2.0 * a + b - 1.0) / t;
+                if t <= 1.0 {
+                    self.leading(v)
+                } else {
+                    1.0 - 2.0 / (t + 1.0)
+                }
+            }
+        }
+    }
+
+    /// `I_x(a, b)` and `ln` of the density at `0 < x < 1`; None if the
+    /// continued fraction does not converge.
+    fn cdf_and_ln_pdf(&self, x: f64) -> Option<(f64, f64)> {
+        let (a, b) = (self.a, self.b);
+        let (ln_x, ln_1mx) = (x.ln(), (-x).ln_1p());
+        let ln_front = a * ln_x + b * ln_1mx - self.ln_beta;
+        let ln_pdf = ln_front - ln_x - ln_1mx;
+        let cdf = if x < (a + 1.0) / (a + b + 2.0) {
+            ln_front.exp() * continued_fraction(a, b, x)? / a
+        } else {
+            1.0 - ln_front.exp() * continued_fraction(b, a, 1.0 - x)? / b
+        };
+        Some((cdf, ln_pdf))
+    }
+}
+
+/// `ln B(a, b)`. For large shapes `ln Γ(a) + ln Γ(b) − ln Γ(a + b)` cancels
+/// (at a = 1e5 only ten digits survive), so there the Stirling form is used,
+/// with the cancelling terms rewritten through `ln(1 + b/a)` and the Stirling
+/// errors `δ(x) = ln Γ(x) − (x − ½) ln x + x − ½ ln 2π` (Loader's `stirlerr`).
+fn accurate_ln_beta(a: f64, b: f64) -> f64 {
+    if a + b < 30.0 {
+        return ln_beta(a, b);
+    }
+    let (a, b) = if a >= b { (a, b) } else { (b, a) };
+    0.5 * (2.0 * PI).ln() + (b - 0.5) * b.ln() - b * (a + b).ln() - (a - 0.5) * (b / a).ln_1p()
+        + stirlerr(a)
+        + stirlerr(b)
+        - stirlerr(a + b)
+}
+
+/// The continued fraction of `I_x(a, b)` (Numerical Recipes `betacf`),
+/// `1/(1 + d₁/(1 + d₂/(1 + …)))`, by Wallis' forward recurrence, rescaled as
+/// it grows; converges fast for `x < (a+1)/(a+b+2)`. (Lentz's method, the
+/// usual choice, puts two divisions per term on the critical path; here the
+/// only division is the convergence test, off that path.)
+fn continued_fraction(a: f64, b: f64, x: f64) -> Option<f64> {
+    // A_n = A_{n−1} + d_{n−1}·A_{n−2}, likewise B; after d₁ the last two
+    // are A = (1, 1) and B = (1, 1 + d₁).
+    let (mut a_prev, mut a_cur) = (1.0f64, 1.0f64);
+    let (mut b_prev, mut b_cur) = (1.0f64, 1.0 - (a + b) * x / (a + 1.0));
+    let mut f = a_cur / b_cur;
+    for m in 1..=MAX_TERMS {
+        let m = m as f64;
+        let m2 = 2.0 * m;
+        let even = m * (b - m) * x / ((a - 1.0 + m2) * (a + m2));
+        let odd = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1.0 + m2));
+        (a_prev, a_cur) = (a_cur, a_cur + even * a_prev);
+        (b_prev, b_cur) = (b_cur, b_cur + even * b_prev);
+        (a_prev, a_cur) = (a_cur, a_cur + odd * a_prev);
+        (b_prev, b_cur) = (b_cur, b_cur + odd * b_prev);
+        if !(b_cur.abs() > 1e-150 && b_cur.abs() < 1e150) {
+            if b_cur == 0.0 || !b_cur.is_finite() {
+                return None;
+            }
+            let scale = 1.0 / b_cur;
+            (a_prev, a_cur, b_prev, b_cur) = (a_prev * scale, a_cur * scale, b_prev * scale, 1.0);
+        }
+        let next = a_cur / b_cur;
+        if (next - f).abs() <= f64::EPSILON * next.abs() {
+            return Some(next);
+        }
+        f = next;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Shapes from PERT (1 to 5) and user betas from mean and sd.
+    const SHAPES: [(f64, f64); 10] = [
+        (3.0, 3.0),
+        (1.0, 5.0),
+        (5.0, 1.0),
+        (1.0, 1.0),
+        (2.2, 3.8),
+        (4.9, 1.1),
+        (1.6, 4.4),
+        (0.5, 0.5),
+        (0.5, 2.0),
+        (30.0, 120.0),
+    ];
+
+    /// Quantiles computed to 40 digits with mpmath (bisection on
+    /// `betainc(a, b, 0, x, regularized=True)` in `ln x` or `ln(1 − x)`):
+    /// `(a, b, u, x)`.
+    const EXACT: [(f64, f64, f64, f64); 110] = [
+        (3.0, 3.0, 1.1102230246251565e-16, 2.2308509824685316e-06),
+        (3.0, 3.0, 1e-09, 0.0004642666601310034),
+        (3.0, 3.0, 0.0003, 0.031572312317037395),
+        (3.0, 3.0, 0.05, 0.1892553774377708),
+        (3.0, 3.0, 0.3, 0.38981835053095837),
+        (3.0, 3.0, 0.5, 0.5),
+        (3.0, 3.0, 0.7, 0.6101816494690416),
+        (3.0, 3.0, 0.95, 0.8107446225622291),
+        (3.0, 3.0, 0.9999, 0.978217904657321),
+        (3.0, 3.0, 0.9999999999999999, 0.9999977691490175),
+        (1.0, 5.0, 1.1102230246251565e-16, 2.2204460492503132e-17),
+        (1.0, 5.0, 1e-09, 2.0000000008e-10),
+        (1.0, 5.0, 0.0003, 6.0007201296272216e-05),
+        (1.0, 5.0, 0.05, 0.010206218313011496),
+        (1.0, 5.0, 0.3, 0.06885008490516231),
+        (1.0, 5.0, 0.5, 0.12944943670387585),
+        (1.0, 5.0, 0.7, 0.2139969144033772),
+        (1.0, 5.0, 0.95, 0.450719728346941),
+        (1.0, 5.0, 0.9999, 0.8415106807538921),
+        (1.0, 5.0, 0.9999999999999999, 0.9993557090279429),
+        (5.0, 1.0, 1.1102230246251565e-16, 0.0006442909720570772),
+        (5.0, 1.0, 1e-09, 0.015848931924611134),
+        (5.0, 1.0, 0.0003, 0.197435048583482),
+        (5.0, 1.0, 0.05, 0.5492802716530589),
+        (5.0, 1.0, 0.3, 0.7860030855966228),
+        (5.0, 1.0, 0.5, 0.8705505632961241),
+        (5.0, 1.0, 0.7, 0.9311499150948377),
+        (5.0, 1.0, 0.95, 0.9897937816869885),
+        (5.0, 1.0, 0.9999, 0.999979999199952),
+        (5.0, 1.0, 0.9999999999999999, 1.0),
+        (2.2, 3.8, 1.1102230246251565e-16, 1.91809577098049e-08),
+        (2.2, 3.8, 1e-09, 2.7800846088497337e-05),
+        (2.2, 3.8, 0.0003, 0.00864853227279299),
+        (2.2, 3.8, 0.05, 0.0957042835291989),
+        (2.2, 3.8, 0.3, 0.25096665501343596),
+        (2.2, 3.8, 0.5, 0.35099948494911803),
+        (2.2, 3.8, 0.7, 0.4609852010566508),
+        (2.2, 3.8, 0.95, 0.6915510177116264),
+        (2.2, 3.8, 0.9999, 0.9441795376364333),
+        (2.2, 3.8, 0.9999999999999999, 0.9999606761776345),
+        (4.9, 1.1, 1.1102230246251565e-16, 0.0005302786805884211),
+        (4.9, 1.1, 1e-09, 0.013928599105032519),
+        (4.9, 1.1, 0.0003, 0.183253043037823),
+        (4.9, 1.1, 0.05, 0.5250061869027962),
+        (4.9, 1.1, 0.3, 0.7639517867446389),
+        (4.9, 1.1, 0.5, 0.8523740914267556),
+        (4.9, 1.1, 0.7, 0.9178636081965209),
+        (4.9, 1.1, 0.95, 0.9858031935245989),
+        (4.9, 1.1, 0.9999, 0.9999513408638981),
+        (4.9, 1.1, 0.9999999999999999, 0.9999999999999993),
+        (0.5, 0.5, 1.1102230246251565e-16, 3.041306664850247e-32),
+        (0.5, 0.5, 1e-09, 2.46740110027234e-18),
+        (0.5, 0.5, 0.0003, 2.2206608258672692e-07),
+        (0.5, 0.5, 0.05, 0.006155829702431137),
+        (0.5, 0.5, 0.3, 0.20610737385376343),
+        (0.5, 0.5, 0.5, 0.5),
+        (0.5, 0.5, 0.7, 0.7938926261462365),
+        (0.5, 0.5, 0.95, 0.9938441702975689),
+        (0.5, 0.5, 0.9999, 0.9999999753259892),
+        (0.5, 0.5, 0.9999999999999999, 1.0),
+        (0.2, 7.0, 1.1102230246251565e-16, 1.6661821886933855e-81),
+        (0.2, 7.0, 1e-09, 9.878052693955099e-47),
+        (0.2, 7.0, 0.0003, 2.4003668046310787e-19),
+        (0.2, 7.0, 0.05, 3.086891943305997e-08),
+        (0.2, 7.0, 0.3, 0.00024032522824386822),
+        (0.2, 7.0, 0.5, 0.0031355350886316372),
+        (0.2, 7.0, 0.7, 0.01815377060864687),
+        (0.2, 7.0, 0.95, 0.144334138955666),
+        (0.2, 7.0, 0.9999, 0.6027673333602976),
+        (0.2, 7.0, 0.9999999999999999, 0.991829019189312),
+        (30.0, 120.0, 1.1102230246251565e-16, 0.029586622611262547),
+        (30.0, 120.0, 1e-09, 0.05606082843840906),
+        (30.0, 120.0, 0.0003, 0.10377438664938672),
+        (30.0, 120.0, 0.05, 0.14880818672419974),
+        (30.0, 120.0, 0.3, 0.18193468424824022),
+        (30.0, 120.0, 0.5, 0.19866433815305826),
+        (30.0, 120.0, 0.7, 0.21613295875202465),
+        (30.0, 120.0, 0.95, 0.25575239129897037),
+        (30.0, 120.0, 0.9999, 0.3359698395462799),
+        (30.0, 120.0, 0.9999999999999999, 0.5244902783752265),
+        (1500.0, 400.0, 1.1102230246251565e-16, 0.7065500879403546),
+        (1500.0, 400.0, 1e-09, 0.7300538197810221),
+        (1500.0, 400.0, 0.0003, 0.7563262515186088),
+        (1500.0, 400.0, 0.05, 0.7739216997100589),
+        (1500.0, 400.0, 0.3, 0.784643172357733),
+        (1500.0, 400.0, 0.5, 0.7895752689011392),
+        (1500.0, 400.0, 0.7, 0.7944514688513415),
+        (1500.0, 400.0, 0.95, 0.8046791270795292),
+        (1500.0, 400.0, 0.9999, 0.8229046972868169),
+        (1500.0, 400.0, 0.9999999999999999, 0.8590563042284056),
+        (0.05, 0.05, 1.1102230246251565e-16, 7.8614993317e-314),
+        (0.05, 0.05, 1e-09, 9.711823602720252e-175),
+        (0.05, 0.05, 0.0003, 3.3863035043228023e-65),
+        (0.05, 0.05, 0.05, 9.261916735382136e-21),
+        (0.05, 0.05, 0.3, 3.386199757902796e-05),
+        (0.05, 0.05, 0.5, 0.5),
+        (0.05, 0.05, 0.7, 0.999966138002421),
+        (0.05, 0.05, 0.95, 1.0),
+        (0.05, 0.05, 0.9999, 1.0),
+        (0.05, 0.05, 0.9999999999999999, 1.0),
+        (100000.0, 3.0, 1.1102230246251565e-16, 0.9995636847562122),
+        (100000.0, 3.0, 1e-09, 0.9997333153682173),
+        (100000.0, 3.0, 0.0003, 0.999873492731726),
+        (100000.0, 3.0, 0.05, 0.9999370446751186),
+        (100000.0, 3.0, 0.3, 0.9999638453384877),
+        (100000.0, 3.0, 0.5, 0.9999732600217842),
+        (100000.0, 3.0, 0.7, 0.9999808626165555),
+        (100000.0, 3.0, 0.95, 0.9999918232007265),
+        (100000.0, 3.0, 0.9999, 0.9999991382484387),
+        (100000.0, 3.0, 0.9999999999999999, 0.999999999912666),
+    ];
+
+    #[test]
+    fn matches_exact_quantiles() {
+        for &(a, b, u, exact) in &EXACT {
+            let x = BetaQuantile::new(a, b).quantile(u);
+            // Relative to the nearer end, plus a few ulps of `x` (for shapes
+            // near 1e5, ln B(a, b) keeps only ten digits after cancellation);
+            // subnormal quantiles hold few digits.
+            let tolerance = 1e-12 * exact.min(1.0 - exact) + 32.0 * f64::EPSILON * exact + 1e-300;
+            assert!(
+                (x - exact).abs() <= tolerance,
+                "a={a} b={b} u={u}: {x}, exact {exact}"
+            );
+        }
+    }
+
+    /// Over PERT shapes and the bulk of `u`, `I_x` a few ulps either side of
+    /// the quantile brackets `u` (statrs' incomplete beta as the judge; its
+    /// `ln B` limits it to moderate shapes).
+    #[test]
+    fn inverts_the_incomplete_beta() {
+        use statrs::function::beta::beta_reg;
+        for &(a, b) in &SHAPES {
+            let q = BetaQuantile::new(a, b);
+            for i in 1..1000 {
+                let u = f64::from(i) / 1000.0;
+                let x = q.quantile(u);
+                let (tol, ulps) = (1e-12 * u.min(1.0 - u), 4.0 * f64::EPSILON * x);
+                let below = beta_reg(a, b, (x - ulps).max(0.0));
+                let above = beta_reg(a, b, (x + ulps).min(1.0));
+                assert!(
+                    below - tol <= u && u <= above + tol,
+                    "a={a} b={b} u={u}: x={x}, I_x in [{below}, {above}]"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn monotone_in_u() {
+        for &(a, b) in &SHAPES {
+            let q = BetaQuantile::new(a, b);
+            let mut last = 0.0;
+            for i in 1..10_000 {
+                let x = q.quantile(f64::from(i) / 10_000.0);
+                assert!(x >= last, "a={a} b={b} at {i}: {x} < {last}");
+                last = x;
+            }
+        }
+    }
+
+    #[test]
+    fn ln_beta_of_large_shapes() {
+        // mpmath, 40 digits: log(beta(a, b)).
+        for &(a, b, exact) in &[
+            (1e5, 3.0, -33.84565921410074),
+            (1500.0, 400.0, -979.7993936370868),
+            (30.0, 120.0, -75.72753534966328),
+            (20.0, 10.5, -19.67296177756615),
+        ] {
+            let got = accurate_ln_beta(a, b);
+            assert!(
+                (got - exact).abs() <= 1e-14 * exact.abs(),
+                "{a}, {b}: {got} vs {exact}"
+            );
+            assert_eq!(got, accurate_ln_beta(b, a));
+        }
+    }
+
+    #[test]
+    fn ends_and_symmetry() {
+        let q = BetaQuantile::new(2.5, 2.5);
+        assert_eq!(q.quantile(0.0), 0.0);
+        assert_eq!(q.quantile(1.0), 1.0);
+        assert!((q.quantile(0.5) - 0.5).abs() < 1e-15);
+        for i in 1..100 {
+            let u = f64::from(i) / 100.0;
+            let (x, y) = (q.quantile(u), q.quantile(1.0 - u));
+            assert!((x + y - 1.0).abs() < 1e-14, "u={u}: {x} + {y}");
+        }
+    }
+}
