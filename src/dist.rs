@@ -1,11 +1,11 @@
 //! Parameter distributions (MODEL.md section 8).
 //!
 //! A value is drawn by pushing one keyed uniform through the distribution's
-//! inverse CDF (statrs; for beta and PERT, [`crate::beta`]). Inverse-CDF sampling keeps two scenarios that give the
+//! inverse CDF (statrs; for beta, PERT and gamma, [`crate::inverse`]). Inverse-CDF sampling keeps two scenarios that give the
 //! same parameter slightly different distributions on the same quantile, which
 //! is what makes comparisons on common random numbers sharp.
 
-use crate::beta::BetaQuantile;
+use crate::inverse::{BetaQuantile, GammaQuantile};
 use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform};
 
 /// The largest number of persons or staff a count may hold: far above any
@@ -21,8 +21,9 @@ pub enum Dist {
     Fixed(f64),
     Normal(Normal),
     LogNormal(LogNormal),
-    Gamma(Gamma),
-    /// A beta, with its quantile function (see [`crate::beta`]).
+    /// A gamma, with its quantile function (see [`crate::inverse`]).
+    Gamma(Gamma, GammaQuantile),
+    /// A beta, with its quantile function (see [`crate::inverse`]).
     Beta(Beta, BetaQuantile),
     Uniform(Uniform),
     Triangular(Triangular),
@@ -143,7 +144,7 @@ impl Dist {
             Dist::Fixed(_) => "fixed",
             Dist::Normal(_) => "normal",
             Dist::LogNormal(_) => "lognormal",
-            Dist::Gamma(_) => "gamma",
+            Dist::Gamma(..) => "gamma",
             Dist::Beta(..) => "beta",
             Dist::Uniform(_) => "uniform",
             Dist::Triangular(_) => "triangular",
@@ -159,7 +160,7 @@ impl Dist {
         match self {
             Dist::Fixed(v) => Support::closed(*v, *v),
             Dist::Normal(_) => Support::open(f64::NEG_INFINITY, f64::INFINITY),
-            Dist::LogNormal(_) | Dist::Gamma(_) => Support::open(0.0, f64::INFINITY),
+            Dist::LogNormal(_) | Dist::Gamma(..) => Support::open(0.0, f64::INFINITY),
             Dist::Beta(..) => Support::open(0.0, 1.0),
             Dist::Uniform(d) => Support::closed(d.min(), d.max()),
             Dist::Triangular(d) => Support::closed(d.min(), d.max()),
@@ -173,7 +174,7 @@ impl Dist {
             Dist::Fixed(v) => *v,
             Dist::Normal(d) => d.inverse_cdf(u),
             Dist::LogNormal(d) => d.inverse_cdf(u),
-            Dist::Gamma(d) => d.inverse_cdf(u),
+            Dist::Gamma(_, q) => q.quantile(u),
             Dist::Beta(_, q) => q.quantile(u),
             Dist::Uniform(d) => d.inverse_cdf(u),
             Dist::Triangular(d) => d.inverse_cdf(u),
@@ -191,7 +192,7 @@ impl Dist {
             Dist::Fixed(v) => *v,
             Dist::Normal(d) => d.mean().unwrap_or(f64::NAN),
             Dist::LogNormal(d) => d.mean().unwrap_or(f64::NAN),
-            Dist::Gamma(d) => d.mean().unwrap_or(f64::NAN),
+            Dist::Gamma(d, _) => d.mean().unwrap_or(f64::NAN),
             Dist::Beta(d, _) => d.mean().unwrap_or(f64::NAN),
             Dist::Uniform(d) => d.mean().unwrap_or(f64::NAN),
             Dist::Triangular(d) => d.mean().unwrap_or(f64::NAN),
@@ -258,6 +259,18 @@ fn one_form(
     Ok(in_first)
 }
 
+/// The largest shape a gamma or beta may have. Beyond it the distribution
+/// is practically fixed (an sd below about 3e−5 of the mean), and its CDF,
+/// which the quantile is found from, costs milliseconds to seconds.
+const MAX_SHAPE: f64 = 1e9;
+
+fn too_certain(sd: f64, mean: f64, shape: f64) -> String {
+    format!(
+        "`sd` ({sd}) is too small for `mean` {mean}: the shape would be {shape:.3e}, \
+         above {MAX_SHAPE:e}, and the distribution practically fixed; use `fixed` or `normal`"
+    )
+}
+
 /// Builds a distribution from its name and arguments.
 pub fn build(name: &str, args: &dyn Args) -> Result<Dist, DistError> {
     let need = |k: &'static str| {
@@ -306,9 +319,12 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, DistError> {
             let mean = positive("mean", need("mean")?)?;
             let sd = positive("sd", need("sd")?)?;
             let shape = (mean / sd).powi(2);
+            if shape > MAX_SHAPE {
+                return Err(at("sd", too_certain(sd, mean, shape)));
+            }
             let rate = mean / (sd * sd);
             Gamma::new(shape, rate)
-                .map(Dist::Gamma)
+                .map(|d| Dist::Gamma(d, GammaQuantile::new(shape, 1.0 / rate)))
                 .map_err(|e| whole(e.to_string()))
         }
         "beta" => {
@@ -330,6 +346,24 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, DistError> {
             } else {
                 (positive("a", need("a")?)?, positive("b", need("b")?)?)
             };
+            if a.max(b) > MAX_SHAPE {
+                let field = if args.get("sd").is_some() {
+                    "sd"
+                } else if a > MAX_SHAPE {
+                    "a"
+                } else {
+                    "b"
+                };
+                let message = match (args.get("mean"), args.get("sd")) {
+                    (Some(mean), Some(sd)) => too_certain(sd, mean, a.max(b)),
+                    _ => format!(
+                        "shape `{field}` ({}) exceeds {MAX_SHAPE:e}: the distribution is \
+                         practically fixed; use `fixed` or `normal`",
+                        a.max(b)
+                    ),
+                };
+                return Err(at(field, message));
+            }
             Beta::new(a, b)
                 .map(|d| Dist::Beta(d, BetaQuantile::new(a, b)))
                 .map_err(|e| whole(e.to_string()))
@@ -461,6 +495,17 @@ mod tests {
 
     #[test]
     fn domains() {
+        for (name, args, field) in [
+            ("gamma", vec![("mean", 550_000.0), ("sd", 5.0)], "sd"),
+            ("beta", vec![("mean", 0.3), ("sd", 1e-7)], "sd"),
+            ("beta", vec![("a", 2e9), ("b", 5.0)], "a"),
+            ("beta", vec![("a", 2.0), ("b", 5e9)], "b"),
+        ] {
+            let e = mk(name, &args).unwrap_err();
+            assert_eq!(e.arg, Some(field), "{name} {args:?}: {e:?}");
+            assert!(e.message.contains("practically fixed"), "{}", e.message);
+        }
+        assert!(mk("gamma", &[("mean", 550_000.0), ("sd", 50.0)]).is_ok());
         let beta = mk("beta", &[("a", 2.0), ("b", 5.0)]).unwrap();
         assert!(Domain::Probability.admits(beta.support()));
         let normal = mk("normal", &[("mean", 0.1), ("sd", 0.01)]).unwrap();

@@ -12,10 +12,10 @@
 //! knows pyo3.
 #![deny(unsafe_code)]
 
-pub mod beta;
 pub mod dist;
 pub mod engine;
 pub mod error;
+pub mod inverse;
 pub mod model;
 pub mod outputs;
 pub mod rng;

@@ -151,6 +151,18 @@ CASES = [
         "not a mix",
     ),
     ("segments[0].initial", 2e9, "segments[0].initial", "at most 1e9"),
+    (
+        "intervention.caseload.fte_cost_year",
+        {"dist": "gamma", "mean": 550_000, "sd": 5},
+        "intervention.caseload.fte_cost_year.sd",
+        "practically fixed",
+    ),
+    (
+        "destinations.job.relapse",
+        {"dist": "beta", "mean": 0.3, "sd": 1e-7},
+        "destinations.job.relapse.sd",
+        "practically fixed",
+    ),
     ("segments[0].exit", None, "segments[0].exit", "table"),
     ("segments[1].name", "over 30", "segments[1].name", "duplicate"),
 ]
