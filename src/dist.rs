@@ -259,15 +259,20 @@ fn one_form(
     Ok(in_first)
 }
 
-/// The largest shape a gamma or beta may have. Beyond it the distribution
-/// is practically fixed (an sd below about 3e−5 of the mean), and its CDF,
+/// The largest shape a gamma may have. Beyond it the distribution is
+/// practically fixed (an sd below about 3e−5 of the mean), and its CDF,
 /// which the quantile is found from, costs milliseconds to seconds.
 const MAX_SHAPE: f64 = 1e9;
 
-fn too_certain(sd: f64, mean: f64, shape: f64) -> String {
+/// The largest shape a beta may have (an sd below about 1e−4 for a mean of
+/// 0.3). Beyond it the continued fraction of its CDF needs more than 10⁵
+/// terms where one shape is small.
+const MAX_BETA_SHAPE: f64 = 1e7;
+
+fn too_certain(sd: f64, mean: f64, shape: f64, limit: f64) -> String {
     format!(
         "`sd` ({sd}) is too small for `mean` {mean}: the shape would be {shape:.3e}, \
-         above {MAX_SHAPE:e}, and the distribution practically fixed; use `fixed` or `normal`"
+         above {limit:e}, and the distribution practically fixed; use `fixed` or `normal`"
     )
 }
 
@@ -320,7 +325,7 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, DistError> {
             let sd = positive("sd", need("sd")?)?;
             let shape = (mean / sd).powi(2);
             if shape > MAX_SHAPE {
-                return Err(at("sd", too_certain(sd, mean, shape)));
+                return Err(at("sd", too_certain(sd, mean, shape, MAX_SHAPE)));
             }
             let rate = mean / (sd * sd);
             Gamma::new(shape, rate)
@@ -346,18 +351,18 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, DistError> {
             } else {
                 (positive("a", need("a")?)?, positive("b", need("b")?)?)
             };
-            if a.max(b) > MAX_SHAPE {
+            if a.max(b) > MAX_BETA_SHAPE {
                 let field = if args.get("sd").is_some() {
                     "sd"
-                } else if a > MAX_SHAPE {
+                } else if a > MAX_BETA_SHAPE {
                     "a"
                 } else {
                     "b"
                 };
                 let message = match (args.get("mean"), args.get("sd")) {
-                    (Some(mean), Some(sd)) => too_certain(sd, mean, a.max(b)),
+                    (Some(mean), Some(sd)) => too_certain(sd, mean, a.max(b), MAX_BETA_SHAPE),
                     _ => format!(
-                        "shape `{field}` ({}) exceeds {MAX_SHAPE:e}: the distribution is \
+                        "shape `{field}` ({}) exceeds {MAX_BETA_SHAPE:e}: the distribution is \
                          practically fixed; use `fixed` or `normal`",
                         a.max(b)
                     ),
@@ -498,8 +503,8 @@ mod tests {
         for (name, args, field) in [
             ("gamma", vec![("mean", 550_000.0), ("sd", 5.0)], "sd"),
             ("beta", vec![("mean", 0.3), ("sd", 1e-7)], "sd"),
-            ("beta", vec![("a", 2e9), ("b", 5.0)], "a"),
-            ("beta", vec![("a", 2.0), ("b", 5e9)], "b"),
+            ("beta", vec![("a", 2e7), ("b", 5.0)], "a"),
+            ("beta", vec![("a", 2.0), ("b", 5e7)], "b"),
         ] {
             let e = mk(name, &args).unwrap_err();
             assert_eq!(e.arg, Some(field), "{name} {args:?}: {e:?}");

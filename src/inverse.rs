@@ -31,7 +31,8 @@ const MAX_STEPS: usize = 200;
 const CONVERGED: f64 = 1e-9;
 
 /// Terms of the continued fraction before it is declared not converging;
-/// it needs up to about `√max(a, b)` terms (31,623 at the validated 1e9).
+/// it needs up to a few times `√max(a, b)` terms (about 20,000 at the
+/// validated limit of 1e7).
 const MAX_TERMS: usize = 200_000;
 
 /// The quantile function of `Beta(a, b)`.
@@ -40,6 +41,8 @@ pub struct BetaQuantile {
     a: f64,
     b: f64,
     ln_beta: f64,
+    /// `(I_½(a, b), 1 − I_½(a, b))`: which side of ½ a quantile lies on.
+    half: Option<(f64, f64)>,
 }
 
 /// The lower tail, or the upper tail as the lower tail of the mirrored beta.
@@ -52,11 +55,14 @@ struct Tail {
 impl BetaQuantile {
     /// Shapes `a, b > 0`, already validated.
     pub fn new(a: f64, b: f64) -> Self {
-        BetaQuantile {
+        let mut q = BetaQuantile {
             a,
             b,
             ln_beta: accurate_ln_beta(a, b),
-        }
+            half: None,
+        };
+        q.half = q.tail().cdf_pair(0.5).map(|(cdf, _, _)| cdf);
+        q
     }
 
     /// The `x` in [0, 1] with `I_x(a, b) = u`.
@@ -67,20 +73,27 @@ impl BetaQuantile {
         if u >= 1.0 {
             return 1.0;
         }
-        // Solve in the tail `u` lies in: there `u` (or `1 − u`, exact for
-        // u > ½) keeps its relative precision.
-        let (tail, v, mirrored) = if u > 0.5 {
-            (self.mirror(), 1.0 - u, true)
-        } else {
-            (self.tail(), u, false)
+        // Solve for whichever of x and 1 − x is at most ½, so that a quantile
+        // near 0 or near 1 keeps its relative precision: with y = 1 − x,
+        // I_x(a, b) = u is I_y(b, a) = 1 − u. Of u and 1 − u, the one at most
+        // ½ is exact (1 − u by Sterbenz's lemma when u > ½), and it is the
+        // one the search uses.
+        let Some((below_half, above_half)) = self.half else {
+            return f64::NAN;
         };
-        match tail.solve(v) {
-            Some(x) if mirrored => 1.0 - x,
-            Some(x) => x,
-            // Not seen for shapes up to the validated 1e9; a NaN draw is
-            // reported with the parameter's path.
-            None => f64::NAN,
-        }
+        let x_at_most_half = if u <= 0.5 {
+            u <= below_half
+        } else {
+            1.0 - u >= above_half
+        };
+        let solved = if x_at_most_half {
+            self.tail().solve((u, 1.0 - u))
+        } else {
+            self.mirror().solve((1.0 - u, u)).map(|y| 1.0 - y)
+        };
+        // None: the continued fraction did not converge or the search did not
+        // close in; a NaN draw is reported with the parameter's path.
+        solved.unwrap_or(f64::NAN)
     }
 
     fn tail(&self) -> Tail {
@@ -101,24 +114,46 @@ impl BetaQuantile {
 }
 
 impl Tail {
-    /// `x` with `I_x(a, b) = v`, `0 < v ≤ ½`; None if the continued
-    /// fraction does not converge.
-    fn solve(&self, v: f64) -> Option<f64> {
+    /// `t ≤ ½` with `I_t(a, b) = w`, where `target = (w, 1 − w)` holds both
+    /// forms precisely. A `w` above ½ is matched through the complement,
+    /// `1 − I_t(a, b) = 1 − w`, so that its small side keeps its precision.
+    fn solve(&self, target: (f64, f64)) -> Option<f64> {
         let (a, b) = (self.a, self.b);
-        let mut bracket = (0.0, 1.0);
-        let leading = self.leading(v);
-        if leading > 0.0 && leading < 1.0 {
+        let (w, w_complement) = target;
+        let mut bracket = (0.0, 0.5);
+        // I_t ≤ t^a / (a B) when b ≥ 1, ≥ when b ≤ 1 (the rest of the series).
+        let leading = self.leading(w);
+        if leading > 0.0 && leading < 0.5 {
             if b >= 1.0 {
                 bracket.0 = leading;
             } else {
                 bracket.1 = leading;
             }
         }
-        let curvature = |x: f64| (a - 1.0) / x - (b - 1.0) / (1.0 - x);
-        halley(v, bracket, self.start(v), |x| {
-            let (cdf, ln_pdf) = self.cdf_and_ln_pdf(x)?;
-            Some((cdf, ln_pdf, curvature(x)))
-        })
+        let start = if w <= 0.5 {
+            self.start(w)
+        } else {
+            // The upper tail of this beta is the lower tail of the mirrored one.
+            1.0 - Tail {
+                a: b,
+                b: a,
+                ln_beta: self.ln_beta,
+            }
+            .start(w_complement)
+        };
+        let curvature = |t: f64| (a - 1.0) / t - (b - 1.0) / (1.0 - t);
+        if w <= 0.5 {
+            halley(w, bracket, start, |t| {
+                let (cdf, _, ln_pdf) = self.cdf_pair(t)?;
+                Some((cdf.0, ln_pdf, curvature(t)))
+            })
+        } else {
+            // −(1 − I_t) increases with t.
+            halley(-w_complement, bracket, start, |t| {
+                let (cdf, _, ln_pdf) = self.cdf_pair(t)?;
+                Some((-cdf.1, ln_pdf, curvature(t)))
+            })
+        }
     }
 
     /// The leading term of the lower tail, `I_x ≈ x^a / (a B)`, solved for
@@ -157,28 +192,35 @@ impl Tail {
         }
     }
 
-    /// `I_x(a, b)` and `ln` of the density at `0 < x < 1`; None if the
-    /// continued fraction does not converge.
-    fn cdf_and_ln_pdf(&self, x: f64) -> Option<(f64, f64)> {
+    /// `(I_t(a, b), 1 − I_t(a, b))`, each computed without cancellation
+    /// where it is the small one, `ln` of the front factor `t^a (1−t)^b / B`,
+    /// and `ln` of the density, at `0 < t ≤ ½`; None if the continued
+    /// fraction does not converge.
+    #[allow(clippy::type_complexity)]
+    fn cdf_pair(&self, t: f64) -> Option<((f64, f64), f64, f64)> {
         let (a, b) = (self.a, self.b);
-        let (ln_x, ln_1mx) = (x.ln(), (-x).ln_1p());
-        let ln_front = a * ln_x + b * ln_1mx - self.ln_beta;
-        let ln_pdf = ln_front - ln_x - ln_1mx;
-        let cdf = if x < (a + 1.0) / (a + b + 2.0) {
-            ln_front.exp() * continued_fraction(a, b, x)? / a
+        let (ln_t, ln_1mt) = (t.ln(), (-t).ln_1p());
+        let ln_front = a * ln_t + b * ln_1mt - self.ln_beta;
+        let ln_pdf = ln_front - ln_t - ln_1mt;
+        let cdf = if t < (a + 1.0) / (a + b + 2.0) {
+            let lower = ln_front.exp() * continued_fraction(a, b, t)? / a;
+            (lower, 1.0 - lower)
         } else {
-            1.0 - ln_front.exp() * continued_fraction(b, a, 1.0 - x)? / b
+            let upper = ln_front.exp() * continued_fraction(b, a, 1.0 - t)? / b;
+            (1.0 - upper, upper)
         };
-        Some((cdf, ln_pdf))
+        Some((cdf, ln_front, ln_pdf))
     }
 }
 
 /// Solves `F(x) = v` for an increasing `F` from `start`, within `bracket`
 /// (`hi` may be infinite). `eval(x)` gives `F(x)`, `ln F′(x)` and
 /// `F″(x)/F′(x)`, or None if `F` cannot be evaluated there. Halley's step
-/// `x − (f/F′) / (1 − ½ (f/F′)(F″/F′))` with `f = F(x) − v`; a step that
-/// leaves the bracket is replaced by bisection, geometric while the bracket
-/// spans orders of magnitude.
+/// `x − (f/F′) / (1 − ½ (f/F′)(F″/F′))` with `f = F(x) − v`, safeguarded as
+/// in Numerical Recipes' `rtsafe`: the bracket narrows with every evaluation,
+/// and a step that leaves it, is not finite, or is not below half the step
+/// before last is replaced by bisection (geometric while the bracket spans
+/// orders of magnitude). None if `F` fails or the search does not close in.
 fn halley(
     v: f64,
     bracket: (f64, f64),
@@ -188,18 +230,16 @@ fn halley(
     let (mut lo, mut hi) = bracket;
     let mut x = if start > lo && start < hi {
         start
-    } else if lo > 0.0 {
-        lo
-    } else if hi.is_finite() {
-        hi
     } else {
-        1.0
+        bisect(lo, hi)
     };
-    if x <= 0.0 {
-        // The quantile is below the smallest positive double.
-        return Some(0.0);
-    }
+    let (mut last, mut before_last) = (f64::INFINITY, f64::INFINITY);
     for _ in 0..MAX_STEPS {
+        if x <= 0.0 {
+            // Every point tried lies above the quantile, which is below the
+            // smallest positive double.
+            return Some(0.0);
+        }
         let (cdf, ln_pdf, curvature) = eval(x)?;
         let f = cdf - v;
         if f == 0.0 {
@@ -217,33 +257,49 @@ fn halley(
         } else {
             newton
         };
-        let mut next = x - step;
+        let next = x - step;
+        // A density that overflows gives a zero step, one that underflows an
+        // infinite one: neither is progress.
+        let usable = step != 0.0 && next.is_finite();
         // (Inclusive: a step below an ulp leaves `x` on the bracket's end.)
-        if next >= lo && next <= hi && step.abs() <= CONVERGED * next {
+        if usable && next >= lo && next <= hi && step.abs() <= CONVERGED * next {
             // Halley converges cubically: the error left after a step
             // this small is far below an ulp.
             return Some(next);
         }
-        if !(next > lo && next < hi) {
-            next = if hi.is_infinite() {
-                2.0 * lo
-            } else if lo <= 0.0 {
-                hi * 1e-3
-            } else if hi > 4.0 * lo {
-                (lo * hi).sqrt()
-            } else {
-                0.5 * (lo + hi)
-            };
+        let next = if usable && next > lo && next < hi && step.abs() <= 0.5 * before_last {
+            next
+        } else {
+            bisect(lo, hi)
+        };
+        // Closed in (subnormal quantiles are spaced 5e−324 apart).
+        if lo > 0.0 && hi.is_finite() && hi - lo <= 4.0 * f64::EPSILON * hi.max(f64::MIN_POSITIVE) {
+            return Some(0.5 * (lo + hi));
         }
-        if (next - x).abs() <= 2.0 * f64::EPSILON * next || hi - lo <= 2.0 * f64::EPSILON * lo {
-            return Some(next);
-        }
-        if next <= 0.0 {
-            return Some(0.0);
-        }
+        (before_last, last) = (last, (next - x).abs());
         x = next;
     }
-    Some(x)
+    None
+}
+
+/// A point inside `(lo, hi)`: the geometric mean while the bracket spans
+/// orders of magnitude, far below `hi` while `lo` is 0, doubling while `hi`
+/// is infinite.
+fn bisect(lo: f64, hi: f64) -> f64 {
+    if hi.is_infinite() {
+        if lo > 0.0 {
+            2.0 * lo
+        } else {
+            1.0
+        }
+    } else if lo <= 0.0 {
+        hi * 1e-6
+    } else if hi > 4.0 * lo {
+        // (As a product of roots: lo·hi may underflow.)
+        lo.sqrt() * hi.sqrt()
+    } else {
+        0.5 * (lo + hi)
+    }
 }
 
 /// The quantile function of a gamma distribution with shape `k` and scale
@@ -693,6 +749,44 @@ mod tests {
             assert!(
                 below - tol <= u && u <= above + tol,
                 "gamma k={k} u={u}: x={x}, P in [{below}, {above}]"
+            );
+        }
+    }
+
+    /// Shapes from a mean and sd where one shape is small and the other
+    /// large: quantiles within 1e−17 of 1, or far below ½ for u above ½.
+    /// Exact values from mpmath (60 digits); `near_one` gives `1 − x`.
+    #[test]
+    fn skewed_user_betas() {
+        for &(a, b, u, exact, near_one) in &[
+            (101.0002, 0.020204, 0.49, 1.9071939245739628e-17, true),
+            (101.0002, 0.020204, 0.3, 1.2228045368401394e-10, true),
+            (
+                0.02,
+                100.0,
+                0.5000000000000001,
+                5.0936050019923054e-18,
+                false,
+            ),
+            (
+                0.1114,
+                4309.0,
+                0.5000000000000001,
+                2.824876749128461e-07,
+                false,
+            ),
+            (230227.0, 0.094259, 0.43107, 6.628048902552189e-09, true),
+            (0.01, 1.0, 0.6, 6.533186235000685e-23, false),
+        ] {
+            let x = BetaQuantile::new(a, b).quantile(u);
+            let (got, tolerance) = if near_one {
+                (1.0 - x, 1e-12 * exact + f64::EPSILON)
+            } else {
+                (x, 1e-12 * exact)
+            };
+            assert!(
+                (got - exact).abs() <= tolerance,
+                "a={a} b={b} u={u}: {got:e}, exact {exact:e}"
             );
         }
     }
