@@ -13,10 +13,16 @@
 //! inside a bracket that every step narrows, bisecting when a step leaves it,
 //! in the tail the uniform lies in (so that `u` or `1 − u` keeps its relative
 //! precision). The beta CDF is the regularised incomplete beta function by its
-//! continued fraction with `ln B` computed once per parameter, about three
+//! continued fraction with `ln B` computed once per parameter, about 2.3
 //! times faster than statrs for PERT shapes; the gamma CDF is statrs'
 //! regularised incomplete gamma function. Both are checked against quantiles
-//! computed to 40 digits with mpmath.
+//! computed to 40 digits with mpmath. An independent check against Arb found
+//! PERT quantiles within 6e−14 of the exact ones and gamma quantiles within
+//! 5e−11 up to the validated shape of 1e8. Betas with one shape above 1e6
+//! lose up to 7e−10 (the continued fraction is run on `1 − t`, whose rounding
+//! its first terms amplify), and betas with a shape near 1e−3 and `a + b`
+//! below 30 up to 3e−10 (statrs' `ln B`); both are far below any parameter's
+//! meaning.
 
 use crate::sampling::stirlerr;
 use statrs::function::beta::ln_beta;
