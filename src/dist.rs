@@ -1,8 +1,8 @@
 //! Parameter distributions (MODEL.md section 8).
 //!
 //! A value is drawn by pushing one keyed uniform through the distribution's
-//! inverse CDF (statrs; for beta, PERT and gamma, [`crate::inverse`]). Inverse-CDF sampling keeps two scenarios that give the
-//! same parameter slightly different distributions on the same quantile, which
+//! inverse CDF (statrs; for beta, PERT and gamma, [`crate::inverse`]).
+//! Inverse-CDF sampling keeps two scenarios that give the same parameter slightly different distributions on the same quantile, which
 //! is what makes comparisons on common random numbers sharp.
 
 use crate::inverse::{BetaQuantile, GammaQuantile};
@@ -263,7 +263,7 @@ fn one_form(
 /// practically fixed (an sd below 1e−4 of the mean), and statrs' incomplete
 /// gamma function, which the quantile is found from, loses accuracy (3e−6
 /// at shape 1e9) and costs milliseconds to seconds.
-const MAX_SHAPE: f64 = 1e8;
+const MAX_GAMMA_SHAPE: f64 = 1e8;
 
 /// The largest shape a beta may have (an sd below about 1e−4 for a mean of
 /// 0.3). Beyond it the continued fraction of its CDF needs more than 10⁵
@@ -325,8 +325,8 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, DistError> {
             let mean = positive("mean", need("mean")?)?;
             let sd = positive("sd", need("sd")?)?;
             let shape = (mean / sd).powi(2);
-            if shape > MAX_SHAPE {
-                return Err(at("sd", too_certain(sd, mean, shape, MAX_SHAPE)));
+            if shape > MAX_GAMMA_SHAPE {
+                return Err(at("sd", too_certain(sd, mean, shape, MAX_GAMMA_SHAPE)));
             }
             let rate = mean / (sd * sd);
             Gamma::new(shape, rate)
@@ -353,22 +353,22 @@ pub fn build(name: &str, args: &dyn Args) -> Result<Dist, DistError> {
                 (positive("a", need("a")?)?, positive("b", need("b")?)?)
             };
             if a.max(b) > MAX_BETA_SHAPE {
-                let field = if args.get("sd").is_some() {
-                    "sd"
-                } else if a > MAX_BETA_SHAPE {
-                    "a"
-                } else {
-                    "b"
-                };
-                let message = match (args.get("mean"), args.get("sd")) {
-                    (Some(mean), Some(sd)) => too_certain(sd, mean, a.max(b), MAX_BETA_SHAPE),
-                    _ => format!(
-                        "shape `{field}` ({}) exceeds {MAX_BETA_SHAPE:e}: the distribution is \
-                         practically fixed; use `fixed` or `normal`",
-                        a.max(b)
-                    ),
-                };
-                return Err(at(field, message));
+                return Err(match (args.get("mean"), args.get("sd")) {
+                    (Some(mean), Some(sd)) => {
+                        at("sd", too_certain(sd, mean, a.max(b), MAX_BETA_SHAPE))
+                    }
+                    _ => {
+                        let field = if a > MAX_BETA_SHAPE { "a" } else { "b" };
+                        at(
+                            field,
+                            format!(
+                                "shape `{field}` ({}) exceeds {MAX_BETA_SHAPE:e}: the \
+                                 distribution is practically fixed; use `fixed` or `normal`",
+                                a.max(b)
+                            ),
+                        )
+                    }
+                });
             }
             Beta::new(a, b)
                 .map(|d| Dist::Beta(d, BetaQuantile::new(a, b)))

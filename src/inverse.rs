@@ -24,7 +24,7 @@
 //! below 30 up to 3e−10 (statrs' `ln B`); both are far below any parameter's
 //! meaning.
 
-use crate::sampling::stirlerr;
+use crate::sampling::{normal_deviate, stirlerr};
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::{gamma_lr, gamma_ur, ln_gamma};
 use std::f64::consts::PI;
@@ -44,14 +44,14 @@ const MAX_TERMS: usize = 200_000;
 /// The quantile function of `Beta(a, b)`.
 #[derive(Debug, Clone, Copy)]
 pub struct BetaQuantile {
-    a: f64,
-    b: f64,
-    ln_beta: f64,
+    tail: Tail,
     /// `(I_½(a, b), 1 − I_½(a, b))`: which side of ½ a quantile lies on.
     half: Option<(f64, f64)>,
 }
 
-/// The lower tail, or the upper tail as the lower tail of the mirrored beta.
+/// The lower tail of `Beta(a, b)`; the upper tail is the lower tail of the
+/// mirrored beta, `Beta(b, a)`.
+#[derive(Debug, Clone, Copy)]
 struct Tail {
     a: f64,
     b: f64,
@@ -61,14 +61,15 @@ struct Tail {
 impl BetaQuantile {
     /// Shapes `a, b > 0`, already validated.
     pub fn new(a: f64, b: f64) -> Self {
-        let mut q = BetaQuantile {
+        let tail = Tail {
             a,
             b,
             ln_beta: accurate_ln_beta(a, b),
-            half: None,
         };
-        q.half = q.tail().cdf_pair(0.5).map(|(cdf, _, _)| cdf);
-        q
+        BetaQuantile {
+            tail,
+            half: tail.cdf_pair(0.5).map(|(cdf, _)| cdf),
+        }
     }
 
     /// The `x` in [0, 1] with `I_x(a, b) = u`.
@@ -93,23 +94,17 @@ impl BetaQuantile {
             1.0 - u >= above_half
         };
         let solved = if x_at_most_half {
-            self.tail().solve((u, 1.0 - u))
+            self.tail.solve((u, 1.0 - u))
         } else {
-            self.mirror().solve((1.0 - u, u)).map(|y| 1.0 - y)
+            self.tail.mirror().solve((1.0 - u, u)).map(|y| 1.0 - y)
         };
         // None: the continued fraction did not converge or the search did not
         // close in; a NaN draw is reported with the parameter's path.
         solved.unwrap_or(f64::NAN)
     }
+}
 
-    fn tail(&self) -> Tail {
-        Tail {
-            a: self.a,
-            b: self.b,
-            ln_beta: self.ln_beta,
-        }
-    }
-
+impl Tail {
     fn mirror(&self) -> Tail {
         Tail {
             a: self.b,
@@ -117,9 +112,7 @@ impl BetaQuantile {
             ln_beta: self.ln_beta,
         }
     }
-}
 
-impl Tail {
     /// `t ≤ ½` with `I_t(a, b) = w`, where `target = (w, 1 − w)` holds both
     /// forms precisely. A `w` above ½ is matched through the complement,
     /// `1 − I_t(a, b) = 1 − w`, so that its small side keeps its precision.
@@ -136,30 +129,19 @@ impl Tail {
                 bracket.1 = leading;
             }
         }
-        let start = if w <= 0.5 {
-            self.start(w)
+        let lower = w <= 0.5;
+        // The upper tail of this beta is the lower tail of the mirrored one;
+        // −(1 − I_t) increases with t.
+        let (start, target) = if lower {
+            (self.start(w), w)
         } else {
-            // The upper tail of this beta is the lower tail of the mirrored one.
-            1.0 - Tail {
-                a: b,
-                b: a,
-                ln_beta: self.ln_beta,
-            }
-            .start(w_complement)
+            (1.0 - self.mirror().start(w_complement), -w_complement)
         };
         let curvature = |t: f64| (a - 1.0) / t - (b - 1.0) / (1.0 - t);
-        if w <= 0.5 {
-            halley(w, bracket, start, |t| {
-                let (cdf, _, ln_pdf) = self.cdf_pair(t)?;
-                Some((cdf.0, ln_pdf, curvature(t)))
-            })
-        } else {
-            // −(1 − I_t) increases with t.
-            halley(-w_complement, bracket, start, |t| {
-                let (cdf, _, ln_pdf) = self.cdf_pair(t)?;
-                Some((-cdf.1, ln_pdf, curvature(t)))
-            })
-        }
+        halley(target, bracket, start, |t| {
+            let ((below, above), ln_pdf) = self.cdf_pair(t)?;
+            Some((if lower { below } else { -above }, ln_pdf, curvature(t)))
+        })
     }
 
     /// The leading term of the lower tail, `I_x ≈ x^a / (a B)`, solved for
@@ -199,11 +181,9 @@ impl Tail {
     }
 
     /// `(I_t(a, b), 1 − I_t(a, b))`, each computed without cancellation
-    /// where it is the small one, `ln` of the front factor `t^a (1−t)^b / B`,
-    /// and `ln` of the density, at `0 < t ≤ ½`; None if the continued
-    /// fraction does not converge.
-    #[allow(clippy::type_complexity)]
-    fn cdf_pair(&self, t: f64) -> Option<((f64, f64), f64, f64)> {
+    /// where it is the small one, and `ln` of the density, at `0 < t ≤ ½`;
+    /// None if the continued fraction does not converge.
+    fn cdf_pair(&self, t: f64) -> Option<((f64, f64), f64)> {
         let (a, b) = (self.a, self.b);
         let (ln_t, ln_1mt) = (t.ln(), (-t).ln_1p());
         let ln_front = a * ln_t + b * ln_1mt - self.ln_beta;
@@ -215,7 +195,7 @@ impl Tail {
             let upper = ln_front.exp() * continued_fraction(b, a, 1.0 - t)? / b;
             (1.0 - upper, upper)
         };
-        Some((cdf, ln_front, ln_pdf))
+        Some((cdf, ln_pdf))
     }
 }
 
@@ -338,28 +318,31 @@ impl GammaQuantile {
         let k = self.shape;
         let ln_pdf = |x: f64| (k - 1.0) * x.ln() - x - self.ln_gamma_shape;
         let curvature = |x: f64| (k - 1.0) / x - 1.0;
-        // P(k, x) ≤ x^k / Γ(k + 1): its root is a lower bound.
-        let leading = ((u.min(0.5).ln() + self.ln_gamma_shape + k.ln()) / k).exp();
-        let start = self.start(u);
-        let x = if u <= 0.5 {
-            halley(u, (leading, f64::INFINITY), start, |x| {
-                x.is_finite()
-                    .then(|| (gamma_lr(k, x), ln_pdf(x), curvature(x)))
-            })
+        let lower = u <= 0.5;
+        // The lower tail from P(k, x) ≤ x^k / Γ(k + 1), whose root is a lower
+        // bound; the upper tail as −Q(k, x) = −(1 − u), which is increasing.
+        let (target, floor) = if lower {
+            (u, ((u.ln() + self.ln_gamma_shape + k.ln()) / k).exp())
         } else {
-            // The upper tail, as −Q(k, x) = −(1 − u), which is increasing.
-            halley(-(1.0 - u), (0.0, f64::INFINITY), start, |x| {
-                x.is_finite()
-                    .then(|| (-gamma_ur(k, x), ln_pdf(x), curvature(x)))
-            })
+            (-(1.0 - u), 0.0)
         };
+        let cdf = |x: f64| {
+            if lower {
+                gamma_lr(k, x)
+            } else {
+                -gamma_ur(k, x)
+            }
+        };
+        let x = halley(target, (floor, f64::INFINITY), self.start(u), |x| {
+            x.is_finite().then(|| (cdf(x), ln_pdf(x), curvature(x)))
+        });
         self.scale * x.unwrap_or(f64::NAN)
     }
 
     /// Wilson and Hilferty's cube-root normal approximation.
     fn start(&self, u: f64) -> f64 {
         let k = self.shape;
-        let z = -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * u);
+        let z = normal_deviate(u);
         let c = 1.0 - 1.0 / (9.0 * k) + z / (3.0 * k.sqrt());
         k * c * c * c
     }
