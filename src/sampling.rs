@@ -133,7 +133,7 @@ const FAST_Z: f64 = 8.0;
 
 /// `Φ⁻¹(u)`, the standard normal deviate of `u`.
 #[inline]
-fn normal_deviate(u: f64) -> f64 {
+pub(crate) fn normal_deviate(u: f64) -> f64 {
     -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * u)
 }
 
@@ -403,18 +403,11 @@ impl Binomial {
                 let below = f64::from(u8::from(p0 < u) + u8::from(c1 < u) + u8::from(c2 < u));
                 return below.min(n);
             }
-            (3.0, p3, c3)
-        } else {
-            let pmf = binomial_pmf_interior(start, n, self.p, self.q);
-            (start, pmf, pmf)
-        };
-        // 1 − u ≥ NEAR_ONE here, far above the rounding of the sum, so the
-        // walk ends well before `n`.
-        if start <= 0.0 {
-            // Four steps at a time while the reciprocals are tabulated. The
-            // pmfs and partial sums are formed as a tree, so one block costs
-            // two multiplications and two additions of latency instead of
-            // four each, and the branch that ends the walk is taken once.
+            // Then four steps at a time while the reciprocals are tabulated.
+            // The pmfs and partial sums are formed as a tree, so one block
+            // costs two multiplications and two additions of latency instead
+            // of four each, and the branch that ends the walk is taken once.
+            let (mut x, mut pmf, mut cdf) = (3.0, p3, c3);
             while x + 4.0 <= n && x + 4.0 <= RECIPROCALS as f64 {
                 let i = x as usize;
                 let ratio = |j: usize| (n - x - j as f64) * RECIPROCAL[i + j] * self.odds;
@@ -431,7 +424,13 @@ impl Binomial {
                 }
                 (x, pmf, cdf) = (x + 4.0, p4, c4);
             }
-        }
+            (x, pmf, cdf)
+        } else {
+            let pmf = binomial_pmf_interior(start, n, self.p, self.q);
+            (start, pmf, pmf)
+        };
+        // 1 − u ≥ NEAR_ONE here, far above the rounding of the sum, so the
+        // walk ends well before `n`.
         while cdf < u && x < n {
             pmf *= (n - x) / (x + 1.0) * self.odds;
             x += 1.0;
