@@ -77,6 +77,10 @@ pub struct CaseloadModel {
     pub fte_cost_month: f64,
     pub elasticity: f64,
     pub max_hr: f64,
+    /// In target mode the caseload is `min(target, base)` whenever `B_T > 0`
+    /// (MODEL.md 5: `B_T / (B_T/base + B_T/target − B_T/base)` = target), so
+    /// its hazard ratio is fixed for the draw and computed once.
+    pub target_ratio: Option<f64>,
     pub affects: Vec<bool>,
 }
 
@@ -212,20 +216,27 @@ impl DrawModel {
             start: iv.start,
             end: iv.end,
             ramp_months: v[iv.ramp_months],
-            caseload: iv.caseload.as_ref().map(|c| CaseloadModel {
-                base: v[c.base],
-                target: match &c.mode {
+            caseload: iv.caseload.as_ref().map(|c| {
+                let (base, elasticity) = (v[c.base], v[c.elasticity]);
+                let max_hr = c.max_hr.map_or(f64::INFINITY, |id| v[id]);
+                let target = match &c.mode {
                     CaseloadMode::Target(id) => Some(v[*id]),
                     CaseloadMode::ExtraFte(_) => None,
-                },
-                extra_fte: match &c.mode {
-                    CaseloadMode::Target(_) => vec![0.0; n_years],
-                    CaseloadMode::ExtraFte(ids) => per_year(ids),
-                },
-                fte_cost_month: v[c.fte_cost_year] / 12.0,
-                elasticity: v[c.elasticity],
-                max_hr: c.max_hr.map_or(f64::INFINITY, |id| v[id]),
-                affects: c.affects.clone(),
+                };
+                CaseloadModel {
+                    base,
+                    target,
+                    extra_fte: match &c.mode {
+                        CaseloadMode::Target(_) => vec![0.0; n_years],
+                        CaseloadMode::ExtraFte(ids) => per_year(ids),
+                    },
+                    fte_cost_month: v[c.fte_cost_year] / 12.0,
+                    elasticity,
+                    max_hr,
+                    target_ratio: target
+                        .map(|target| (base / target.min(base)).powf(elasticity).min(max_hr)),
+                    affects: c.affects.clone(),
+                }
             }),
             components: iv
                 .components
@@ -312,8 +323,13 @@ impl DrawModel {
             };
             out.cost += extra * c.fte_cost_month;
             if b_t > 0.0 {
-                let caseload = b_t / (b_t / c.base + extra);
-                let ratio = (c.base / caseload).powf(c.elasticity).min(c.max_hr);
+                let ratio = match c.target_ratio {
+                    Some(ratio) => ratio,
+                    None => {
+                        let caseload = b_t / (b_t / c.base + extra);
+                        (c.base / caseload).powf(c.elasticity).min(c.max_hr)
+                    }
+                };
                 for (r, &affected) in out.hazard_ratio.iter_mut().zip(&c.affects) {
                     if affected {
                         *r *= ratio;
@@ -351,8 +367,14 @@ impl DrawModel {
             1.0
         };
         if ramp < 1.0 {
-            out.hazard_ratio.iter_mut().for_each(|r| *r = r.powf(ramp));
-            out.relapse_ratio.iter_mut().for_each(|r| *r = r.powf(ramp));
+            // 1^ρ = 1: only the ratios that differ from 1 need a power.
+            let ramp_in = |r: &mut f64| {
+                if *r != 1.0 {
+                    *r = r.powf(ramp);
+                }
+            };
+            out.hazard_ratio.iter_mut().for_each(ramp_in);
+            out.relapse_ratio.iter_mut().for_each(ramp_in);
         }
     }
 
