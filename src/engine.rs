@@ -8,7 +8,7 @@ use crate::model::{DrawModel, Effect};
 use crate::outputs::{
     Arm, BreakEven, CostPart, Layout, ARMS, EXTRA_JOB_EDUCATION, INFLOW, INVESTMENT, NET, SAVINGS,
 };
-use crate::rng::fill_transition_uniforms;
+use crate::rng::{fill_month_uniforms, segment_transition_key};
 use crate::sampling::Binomial;
 use crate::scenario::{CELLS, LAST_CELL};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -108,7 +108,6 @@ impl Rates {
         // leavers split, destination by destination, among those not yet placed.
         // The leave probability serves every duration cell of the month.
         self.leave = Binomial::new(leave);
-        let once = binomial_maker(reused);
         let last = self.probs.iter().rposition(|&p| p > 0.0);
         let mut rest: f64 = self.probs.iter().sum();
         for k in 0..self.probs.len() {
@@ -121,7 +120,7 @@ impl Rates {
             } else {
                 0.0
             };
-            self.split[k] = once(p);
+            self.split[k] = binomial(p, reused);
             rest -= self.probs[k];
         }
     }
@@ -134,24 +133,24 @@ impl Rates {
         stochastic: bool,
         reused: bool,
     ) {
-        let once = binomial_maker(reused);
         for k in 0..relapse_hazard.len() {
             let rate = relapse_hazard[k] * relapse_ratio.map_or(1.0, |r| r[k]);
             self.relapse_p[k] = -(-rate).exp_m1();
             if stochastic {
-                self.relapse[k] = once(self.relapse_p[k]);
+                self.relapse[k] = binomial(self.relapse_p[k], reused);
             }
         }
     }
 }
 
-/// How to build a binomial: with `ln q` at once if it serves many counts
-/// (`reused`), else only when a count needs it.
-fn binomial_maker(reused: bool) -> fn(f64) -> Binomial {
+/// A binomial with `ln q` at once if it serves many counts (`reused`), else
+/// only when a count needs it. Inlined, so that it is built in place.
+#[inline(always)]
+fn binomial(p: f64, reused: bool) -> Binomial {
     if reused {
-        Binomial::new
+        Binomial::new(p)
     } else {
-        Binomial::once
+        Binomial::once(p)
     }
 }
 
@@ -173,6 +172,8 @@ pub struct Workspace {
     treated_relapse_ratio: Vec<Vec<f64>>,
     arrivals: Vec<f64>,
     relapses: Vec<f64>,
+    /// Each segment's transition key in the current draw.
+    segment_keys: Vec<u64>,
 }
 
 impl Workspace {
@@ -192,6 +193,7 @@ impl Workspace {
             treated_relapse_ratio: vec![vec![f64::NAN; n_dest]; n_segments],
             arrivals: vec![0.0; n_dest],
             relapses: vec![0.0; n_dest],
+            segment_keys: vec![0; n_segments],
         }
     }
 }
@@ -269,6 +271,9 @@ pub fn simulate_draw(
     for ratio in ws.treated_relapse_ratio.iter_mut() {
         ratio.fill(f64::NAN);
     }
+    for (k, seg) in ws.segment_keys.iter_mut().zip(&m.segments) {
+        *k = segment_transition_key(key.seed, key.draw, seg.key);
+    }
     // Whether a segment's intervention arm has ever been treated; until then
     // both arms of the segment are equal.
     let mut diverged = vec![false; m.segments.len()];
@@ -286,7 +291,7 @@ pub fn simulate_draw(
         for (s, seg) in m.segments.iter().enumerate() {
             let n_in = if stochastic {
                 let u = &mut ws.uniforms[s * ws.per_segment..(s + 1) * ws.per_segment];
-                fill_transition_uniforms(key.seed, key.draw, seg.key, t as u64, u);
+                fill_month_uniforms(ws.segment_keys[s], t as u64, u);
                 ws.deviates[s * ws.per_segment..(s + 1) * ws.per_segment].fill(f64::NAN);
                 seg.inflow.quantile(u[0])
             } else {
@@ -435,6 +440,7 @@ fn step_segment(
         treated_relapse_ratio,
         arrivals,
         relapses,
+        segment_keys: _,
     } = ws;
     let k_n = m.n_dest;
     let uniforms = &uniforms[s * *per_segment..(s + 1) * *per_segment];

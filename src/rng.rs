@@ -61,8 +61,20 @@ pub fn parameter_uniform(seed: u64, draw: u64, path_hash: u64) -> f64 {
 /// Fills `out` with the uniforms of one segment-month of one draw. Position `i`
 /// of `out` always belongs to the same `(cell, stage)`, whatever the arm.
 pub fn fill_transition_uniforms(seed: u64, draw: u64, segment: u64, month: u64, out: &mut [f64]) {
-    let mut rng =
-        Xoshiro256PlusPlus::seed_from_u64(key(&[DOMAIN_TRANSITION, seed, draw, segment, month]));
+    fill_month_uniforms(segment_transition_key(seed, draw, segment), month, out);
+}
+
+/// The part of a transition key shared by every month of one segment in one
+/// draw, computed once per draw.
+pub fn segment_transition_key(seed: u64, draw: u64, segment: u64) -> u64 {
+    key(&[DOMAIN_TRANSITION, seed, draw, segment])
+}
+
+/// [`fill_transition_uniforms`] from the segment's key of
+/// [`segment_transition_key`]: the same uniforms.
+#[inline]
+pub fn fill_month_uniforms(segment_key: u64, month: u64, out: &mut [f64]) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix64(segment_key ^ month));
     for u in out.iter_mut() {
         *u = open_unit(rng.next_u64());
     }
@@ -94,5 +106,8 @@ mod tests {
         assert_eq!(u1, u2);
         fill_transition_uniforms(7, 1, 1, 5, &mut u2);
         assert_ne!(u1, u2);
+        // The split key gives the stream of the whole key.
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(key(&[DOMAIN_TRANSITION, 7, 1, 0, 5]));
+        assert!(u1.iter().all(|&u| u == open_unit(rng.next_u64())));
     }
 }

@@ -326,6 +326,7 @@ pub struct Binomial {
 impl Binomial {
     /// For a probability used on many counts: `ln q`, which `q^n` needs for
     /// 256 persons or more, is computed once.
+    #[inline]
     pub fn new(p: f64) -> Self {
         let b = Self::once(p);
         Binomial {
@@ -336,6 +337,7 @@ impl Binomial {
 
     /// For a probability used on one count: `ln q` is computed only if the
     /// count needs `q^n` (most small counts are settled without it).
+    #[inline]
     pub fn once(p: f64) -> Self {
         let p = p.clamp(0.0, 1.0);
         let q = 1.0 - p;
