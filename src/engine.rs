@@ -483,15 +483,16 @@ fn step_segment(
         // How many leave each cell; then the month's leavers of the segment are
         // split among destinations at once, since the split does not depend on
         // the cell (a sum of multinomials with equal probabilities is one).
+        let mut out = [0.0; CELLS];
+        let stages = leave_stage(0)..leave_stage(0) + CELLS;
+        rates.leave.quantiles(
+            cells,
+            &uniforms[stages.clone()],
+            &mut deviates[stages],
+            &mut out,
+        );
         let mut leaving = 0.0;
-        for (d, &n) in cells.iter().enumerate() {
-            if n <= 0.0 {
-                continue;
-            }
-            let stage = leave_stage(d);
-            let out = rates
-                .leave
-                .quantile_with(n, uniforms[stage], &mut deviates[stage]);
+        for (d, (&n, &out)) in cells.iter().zip(&out).enumerate() {
             leaving += out;
             next[(d + 1).min(LAST_CELL)] += n - out;
         }
