@@ -413,6 +413,18 @@ impl Binomial {
     /// [`Binomial::quantile_with`] past the tests of its first lines.
     #[inline(never)]
     fn quantile_above_zero(&self, n: f64, u: f64, mean: f64, deviate: &mut f64) -> f64 {
+        // Most counts left open are small: their walk starts at 0 (and their
+        // variance is below FAST_VARIANCE), in a function small enough to
+        // need no stack frame; the rest is a call.
+        if mean <= MIN_DEPTH && u <= 1.0 - NEAR_ONE {
+            return self.walk_from_zero(n, u);
+        }
+        self.quantile_large(n, u, mean, deviate)
+    }
+
+    /// [`Binomial::quantile_above_zero`] for a large mean or a `u` near 1.
+    #[inline(never)]
+    fn quantile_large(&self, n: f64, u: f64, mean: f64, deviate: &mut f64) -> f64 {
         let var = mean * self.q;
         if var >= FAST_VARIANCE {
             if deviate.is_nan() {
@@ -463,56 +475,66 @@ impl Binomial {
             }
             return x;
         }
-        let (mut x, mut pmf, mut cdf) = if start <= 0.0 {
-            let p0 = if n < (1 << SQUARES) as f64 {
-                // A few multiplications beat exp (`n` is a whole number).
-                power_from_squares(&self.squares, n as u32)
-            } else if !self.ln_q.is_nan() {
-                (n * self.ln_q).exp()
-            } else {
-                (n * (-self.p).ln_1p()).exp()
-            };
-            let ratio = |x: f64| (n - x) / (x + 1.0) * self.odds;
-            // The first steps without a branch per step: most walks from 0 end
-            // within three steps, and the branch that ends them is the one the
-            // processor cannot predict. (Past `n`, the pmf products are 0.)
-            let p1 = p0 * ratio(0.0);
-            let p2 = p1 * ratio(1.0);
-            let p3 = p2 * ratio(2.0);
-            let (c1, c2) = (p0 + p1, p0 + p1 + p2);
-            let c3 = c2 + p3;
-            if c3 >= u || n <= 3.0 {
-                let below = f64::from(u8::from(p0 < u) + u8::from(c1 < u) + u8::from(c2 < u));
-                return below.min(n);
-            }
-            // Then four steps at a time while the reciprocals are tabulated.
-            // The pmfs and partial sums are formed as a tree, so one block
-            // costs two multiplications and two additions of latency instead
-            // of four each, and the branch that ends the walk is taken once.
-            let (mut x, mut pmf, mut cdf) = (3.0, p3, c3);
-            while x + 4.0 <= n && x + 4.0 <= RECIPROCALS as f64 {
-                let i = x as usize;
-                let ratio = |j: usize| (n - x - j as f64) * RECIPROCAL[i + j] * self.odds;
-                let (r0, r1, r2, r3) = (ratio(0), ratio(1), ratio(2), ratio(3));
-                let (p1, p2) = (pmf * r0, pmf * (r0 * r1));
-                let (p3, p4) = (p2 * r2, p2 * (r2 * r3));
-                let c1 = cdf + p1;
-                let c2 = cdf + (p1 + p2);
-                let c3 = c2 + p3;
-                let c4 = c2 + (p3 + p4);
-                if c4 >= u {
-                    let below = u8::from(c1 < u) + u8::from(c2 < u) + u8::from(c3 < u);
-                    return x + 1.0 + f64::from(below);
-                }
-                (x, pmf, cdf) = (x + 4.0, p4, c4);
-            }
-            (x, pmf, cdf)
+        if start <= 0.0 {
+            return self.walk_from_zero(n, u);
+        }
+        let pmf = binomial_pmf_interior(start, n, self.p, self.q);
+        self.walk_on(start, pmf, pmf, n, u)
+    }
+
+    /// The CDF walk from 0, for `u ≤ 1 − NEAR_ONE`.
+    #[inline(always)]
+    fn walk_from_zero(&self, n: f64, u: f64) -> f64 {
+        let p0 = if n < (1 << SQUARES) as f64 {
+            // A few multiplications beat exp (`n` is a whole number).
+            power_from_squares(&self.squares, n as u32)
+        } else if !self.ln_q.is_nan() {
+            (n * self.ln_q).exp()
         } else {
-            let pmf = binomial_pmf_interior(start, n, self.p, self.q);
-            (start, pmf, pmf)
+            (n * (-self.p).ln_1p()).exp()
         };
-        // 1 − u ≥ NEAR_ONE here, far above the rounding of the sum, so the
-        // walk ends well before `n`.
+        let ratio = |x: f64| (n - x) / (x + 1.0) * self.odds;
+        // The first steps without a branch per step: most walks from 0 end
+        // within three steps, and the branch that ends them is the one the
+        // processor cannot predict. (Past `n`, the pmf products are 0.)
+        let p1 = p0 * ratio(0.0);
+        let p2 = p1 * ratio(1.0);
+        let p3 = p2 * ratio(2.0);
+        let (c1, c2) = (p0 + p1, p0 + p1 + p2);
+        let c3 = c2 + p3;
+        if c3 >= u || n <= 3.0 {
+            let below = f64::from(u8::from(p0 < u) + u8::from(c1 < u) + u8::from(c2 < u));
+            return below.min(n);
+        }
+        // Then four steps at a time while the reciprocals are tabulated.
+        // The pmfs and partial sums are formed as a tree, so one block
+        // costs two multiplications and two additions of latency instead
+        // of four each, and the branch that ends the walk is taken once.
+        let (mut x, mut pmf, mut cdf) = (3.0, p3, c3);
+        while x + 4.0 <= n && x + 4.0 <= RECIPROCALS as f64 {
+            let i = x as usize;
+            let ratio = |j: usize| (n - x - j as f64) * RECIPROCAL[i + j] * self.odds;
+            let (r0, r1, r2, r3) = (ratio(0), ratio(1), ratio(2), ratio(3));
+            let (p1, p2) = (pmf * r0, pmf * (r0 * r1));
+            let (p3, p4) = (p2 * r2, p2 * (r2 * r3));
+            let c1 = cdf + p1;
+            let c2 = cdf + (p1 + p2);
+            let c3 = c2 + p3;
+            let c4 = c2 + (p3 + p4);
+            if c4 >= u {
+                let below = u8::from(c1 < u) + u8::from(c2 < u) + u8::from(c3 < u);
+                return x + 1.0 + f64::from(below);
+            }
+            (x, pmf, cdf) = (x + 4.0, p4, c4);
+        }
+        self.walk_on(x, pmf, cdf, n, u)
+    }
+
+    /// The rest of a walk from the left: `pmf` and `cdf` are those of `x`.
+    /// 1 − u ≥ NEAR_ONE here, far above the rounding of the sum, so the walk
+    /// ends well before `n`.
+    #[inline(never)]
+    fn walk_on(&self, mut x: f64, mut pmf: f64, mut cdf: f64, n: f64, u: f64) -> f64 {
         while cdf < u && x < n {
             pmf *= (n - x) / (x + 1.0) * self.odds;
             x += 1.0;
