@@ -29,12 +29,22 @@ use statrs::function::beta::ln_beta;
 use statrs::function::gamma::{gamma_lr, gamma_ur, ln_gamma};
 use std::f64::consts::PI;
 
-/// Steps of the solver: from AS 109's start a PERT quantile needs 2 to 4,
-/// the far tails of extreme shapes up to about 100.
+/// Steps of the solver: from AS 109's start a PERT quantile needs about 2
+/// (2.1 on average over the Ballerup scenario's parameters), the far tails
+/// of extreme shapes up to about 100.
 const MAX_STEPS: usize = 200;
 
-/// A Halley step smaller than this, relative to `x`, ends the search.
-const CONVERGED: f64 = 1e-9;
+/// A Halley step smaller than this, relative to `x`, ends the search: the
+/// error left after it is of the order of its cube, far below an ulp. For the
+/// beta this saves a continued fraction on most quantiles (2.1 instead of
+/// 2.8 per PERT quantile of the Ballerup scenario), and over 300 PERT and 150
+/// user betas checked against mpmath the largest error is unchanged (the
+/// quantiles move by at most 18 ulps, within the error of the CDF itself).
+const BETA_CONVERGED: f64 = 1e-6;
+/// The same for the gamma, whose CDF (statrs' incomplete gamma) carries
+/// errors up to about 1e−13 at large shapes: a smaller last step keeps the
+/// quantile closer to the exact one there.
+const GAMMA_CONVERGED: f64 = 1e-9;
 
 /// Terms of the continued fraction before it is declared not converging;
 /// it needs up to a few times `√max(a, b)` terms (about 20,000 at the
@@ -138,7 +148,7 @@ impl Tail {
             (1.0 - self.mirror().start(w_complement), -w_complement)
         };
         let curvature = |t: f64| (a - 1.0) / t - (b - 1.0) / (1.0 - t);
-        halley(target, bracket, start, |t| {
+        halley(target, bracket, start, BETA_CONVERGED, |t| {
             let ((below, above), ln_pdf) = self.cdf_pair(t)?;
             Some((if lower { below } else { -above }, ln_pdf, curvature(t)))
         })
@@ -211,6 +221,7 @@ fn halley(
     v: f64,
     bracket: (f64, f64),
     start: f64,
+    converged: f64,
     eval: impl Fn(f64) -> Option<(f64, f64, f64)>,
 ) -> Option<f64> {
     let (mut lo, mut hi) = bracket;
@@ -248,7 +259,7 @@ fn halley(
         // infinite one: neither is progress.
         let usable = step != 0.0 && next.is_finite();
         // (Inclusive: a step below an ulp leaves `x` on the bracket's end.)
-        if usable && next >= lo && next <= hi && step.abs() <= CONVERGED * next {
+        if usable && next >= lo && next <= hi && step.abs() <= converged * next {
             // Halley converges cubically: the error left after a step
             // this small is far below an ulp.
             return Some(next);
@@ -333,9 +344,13 @@ impl GammaQuantile {
                 -gamma_ur(k, x)
             }
         };
-        let x = halley(target, (floor, f64::INFINITY), self.start(u), |x| {
-            x.is_finite().then(|| (cdf(x), ln_pdf(x), curvature(x)))
-        });
+        let x = halley(
+            target,
+            (floor, f64::INFINITY),
+            self.start(u),
+            GAMMA_CONVERGED,
+            |x| x.is_finite().then(|| (cdf(x), ln_pdf(x), curvature(x))),
+        );
         self.scale * x.unwrap_or(f64::NAN)
     }
 
