@@ -126,15 +126,22 @@ impl Rates {
     }
 
     /// MODEL.md 4.5: relapse hazards times ratios (None = 1) → probabilities.
+    /// `known[k]` is the ratio destination `k`'s rates were last computed
+    /// for (NaN: none); a destination whose ratio has not changed keeps them.
     fn compute_relapse(
         &mut self,
         relapse_hazard: &[f64],
         relapse_ratio: Option<&[f64]>,
+        known: Option<&[f64]>,
         stochastic: bool,
         reused: bool,
     ) {
         for k in 0..relapse_hazard.len() {
-            let rate = relapse_hazard[k] * relapse_ratio.map_or(1.0, |r| r[k]);
+            let ratio = relapse_ratio.map_or(1.0, |r| r[k]);
+            if known.is_some_and(|known| known[k] == ratio) {
+                continue;
+            }
+            let rate = relapse_hazard[k] * ratio;
             self.relapse_p[k] = -(-rate).exp_m1();
             if stochastic {
                 self.relapse[k] = binomial(self.relapse_p[k], reused);
@@ -266,7 +273,7 @@ pub fn simulate_draw(
         .collect();
     for (s, rates) in ws.untreated.iter_mut().enumerate() {
         rates.compute_exits(&m.segments[s].hazard, None, stochastic, true);
-        rates.compute_relapse(&m.relapse_hazard, None, stochastic, true);
+        rates.compute_relapse(&m.relapse_hazard, None, None, stochastic, true);
     }
     for ratio in ws.treated_relapse_ratio.iter_mut() {
         ratio.fill(f64::NAN);
@@ -460,6 +467,7 @@ fn step_segment(
         treated_rates.compute_relapse(
             &m.relapse_hazard,
             Some(&effect.relapse_ratio),
+            Some(&treated_relapse_ratio[s]),
             stochastic,
             true,
         );
