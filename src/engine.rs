@@ -459,6 +459,8 @@ fn step_segment(
         relapses,
         segment_keys: _,
     } = ws;
+    // Only the intervention arm is ever treated, and a treated arm is stepped.
+    debug_assert!(both || !treated);
     let k_n = m.n_dest;
     let n_arms = if both { 2 } else { 1 };
     let uniforms = &uniforms[s * *per_segment..(s + 1) * *per_segment];
