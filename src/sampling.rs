@@ -29,6 +29,12 @@
 //!   of `R` measured against exact sums (tested); a uniform that falls inside
 //!   the guard — 7 % at variance 50, 2 % at 100, 0.05 % at 1,000 — goes to
 //!   the walk. The count is therefore the walk's count, exactly.
+//!
+//! Most counts of a small cohort are 0: Bernoulli's inequality `q^n ≥ 1 − np`
+//! settles them with one comparison, made for a month's cells together
+//! ([`Binomial::quantiles`]) so that its unpredictable outcome costs no
+//! branch. Walks from 0 take `q^n` from stored repeated squares of `q` for
+//! fewer than 256 persons, and run their first three steps without a branch.
 
 use std::f64::consts::PI;
 
