@@ -3,12 +3,12 @@
 //!
 //! How data flows: a scenario file (JSON value) is read and validated by
 //! [`scenario`], which collects every number into a flat list of parameters
-//! ([`dist`] distributions keyed by field path). [`run`] spreads the draws over
+//! ([`dist`] distributions keyed by field path). [`run`](mod@run) spreads the draws over
 //! threads; for each draw, [`model`] samples the parameters (from [`rng`]
 //! streams keyed by seed, draw and path) and compiles hazards and cost rates;
 //! [`engine`] steps both arms month by month on shared random numbers (exact
 //! inverse-CDF counts from [`sampling`]); [`outputs`] defines the per-draw row
-//! of yearly results, NPV and break-even. [`python`] is the only file that
+//! of yearly results, NPV and break-even. `python.rs` is the only file that
 //! knows pyo3.
 #![deny(unsafe_code)]
 
