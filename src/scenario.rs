@@ -248,6 +248,22 @@ fn unknown_key(path: &str, key: &str, allowed: &[&str]) -> Error {
     Error::invalid(&join(path, key), format!("unknown field `{key}`{hint}"))
 }
 
+/// [`unknown_key`] for a table keyed by destination (exits, hazard ratios):
+/// the key may be right and the destination missing from `destinations`.
+fn unknown_destination(path: &str, key: &str, dests: &[&str]) -> Error {
+    let hint = did_you_mean(key, dests)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    Error::invalid(
+        &join(path, key),
+        format!(
+            "unknown field `{key}`{hint}: not one of the destinations declared under \
+             `destinations` ({})",
+            dests.join(", ")
+        ),
+    )
+}
+
 /// A table being read: checks its keys once, then hands out fields.
 struct Table<'a> {
     map: &'a Map<String, Value>,
@@ -256,12 +272,26 @@ struct Table<'a> {
 
 impl<'a> Table<'a> {
     fn new(value: &'a Value, path: &str, allowed: &[&str]) -> Result<Self, Error> {
+        Self::checked(value, path, allowed, unknown_key)
+    }
+
+    /// A table keyed by destination.
+    fn by_destination(value: &'a Value, path: &str, dests: &[&str]) -> Result<Self, Error> {
+        Self::checked(value, path, dests, unknown_destination)
+    }
+
+    fn checked(
+        value: &'a Value,
+        path: &str,
+        allowed: &[&str],
+        unknown: fn(&str, &str, &[&str]) -> Error,
+    ) -> Result<Self, Error> {
         let map = value.as_object().ok_or_else(|| {
             Error::invalid(path, format!("expected a table, got {}", type_name(value)))
         })?;
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) {
-                return Err(unknown_key(path, key, allowed));
+                return Err(unknown(path, key, allowed));
             }
         }
         Ok(Table {
@@ -780,6 +810,15 @@ impl Reader {
         }
         let mut out = Vec::with_capacity(map.len());
         for (name, dv) in map {
+            if name.trim().is_empty() || name.contains(['.', '[', ']']) {
+                return Err(Error::invalid(
+                    "destinations",
+                    format!(
+                        "a destination needs a name without `.`, `[` or `]` (they separate \
+                         the parts of a field's path), got {name:?}"
+                    ),
+                ));
+            }
             let path = join("destinations", name);
             if name == "benefit" {
                 return Err(Error::invalid(
@@ -838,7 +877,7 @@ impl Reader {
             let exit_path = t.path("exit");
             let no_exits = Value::Object(Map::new());
             let exit_value = t.get("exit").unwrap_or(&no_exits);
-            let exit_table = Table::new(exit_value, &exit_path, dests)?;
+            let exit_table = Table::by_destination(exit_value, &exit_path, dests)?;
             let exit = dests
                 .iter()
                 .map(|d| self.opt_param(&exit_table, d, Domain::Probability, 0.0))
@@ -1076,7 +1115,7 @@ impl Reader {
     ) -> Result<Vec<Option<PerYear>>, Error> {
         let mut out = vec![None; dests.len()];
         let Some(v) = t.get(key) else { return Ok(out) };
-        let rt = Table::new(v, &t.path(key), dests)?;
+        let rt = Table::by_destination(v, &t.path(key), dests)?;
         for (k, d) in dests.iter().enumerate() {
             if let Some(dv) = rt.get(d) {
                 out[k] = Some(self.per_year(rt.path(d), dv, Domain::NonNegative)?);

@@ -130,6 +130,11 @@ CASES = [
     ("benefit.refusion", [[1, 0.8], [12, 0.3]], "benefit.refusion[1]", "13"),
     ("benefit.refusion", [[1, 1.2], [999, 0.2]], "benefit.refusion[0][1]", "share"),
     ("destinations.job.relapse", 1.5, "destinations.job.relapse", "probability"),
+    # A destination's name is part of field paths (`destinations.<name>.relapse`).
+    ("destinations", {"": {}}, "destinations", "needs a name"),
+    ("destinations", {"job": {}, " ": {}}, "destinations", "needs a name"),
+    ("destinations", {"job.x": {}}, "destinations", "needs a name"),
+    ("destinations", {"job[0]": {}}, "destinations", "needs a name"),
     (
         "segments[1].exit",
         {"job": 0.1, "pensoin": 0.1},
@@ -257,8 +262,15 @@ def test_mutated_scenarios_fail_cleanly_with_the_path(path: str, value: Any) -> 
         msg = str(e)
         error_path = msg.split(":", 1)[0] if ":" in msg else ""
         # Some changes surface at a sibling that depends on them (a shorter horizon
-        # makes a per-year list too long, a renamed segment breaks the target list).
-        dependent = ("per calendar year", "no segment named", "duplicate", "after")
+        # makes a per-year list too long, a renamed segment breaks the target list,
+        # other destinations leave a segment's exits naming one that is gone).
+        dependent = (
+            "per calendar year",
+            "no segment named",
+            "duplicate",
+            "after",
+            "not one of the destinations",
+        )
         assert related(error_path, path) or any(w in msg for w in dependent), (path, msg)
 
 
