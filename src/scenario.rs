@@ -227,7 +227,8 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// Suggests the closest allowed key, if one is close enough to be a typo.
+/// ` (did you mean `x`?)` for the closest allowed key `x`, if one is close
+/// enough to be a typo.
 fn did_you_mean(key: &str, allowed: &[&str]) -> Option<String> {
     let close = |a: &str| {
         strsim::damerau_levenshtein(key, a) <= (key.chars().count() / 3).max(1)
@@ -237,23 +238,19 @@ fn did_you_mean(key: &str, allowed: &[&str]) -> Option<String> {
         .iter()
         .filter(|a| close(a))
         .max_by(|a, b| strsim::jaro_winkler(key, a).total_cmp(&strsim::jaro_winkler(key, b)))
-        .map(|a| a.to_string())
+        .map(|a| format!(" (did you mean `{a}`?)"))
 }
 
 fn unknown_key(path: &str, key: &str, allowed: &[&str]) -> Error {
-    let hint = match did_you_mean(key, allowed) {
-        Some(s) => format!(" (did you mean `{s}`?)"),
-        None => format!("; allowed: {}", allowed.join(", ")),
-    };
+    let hint =
+        did_you_mean(key, allowed).unwrap_or_else(|| format!("; allowed: {}", allowed.join(", ")));
     Error::invalid(&join(path, key), format!("unknown field `{key}`{hint}"))
 }
 
 /// [`unknown_key`] for a table keyed by destination (exits, hazard ratios):
 /// the key may be right and the destination missing from `destinations`.
 fn unknown_destination(path: &str, key: &str, dests: &[&str]) -> Error {
-    let hint = did_you_mean(key, dests)
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
+    let hint = did_you_mean(key, dests).unwrap_or_default();
     Error::invalid(
         &join(path, key),
         format!(
@@ -553,7 +550,6 @@ impl Reader {
         };
         if !dist::NAMES.contains(&name) {
             let hint = did_you_mean(name, dist::NAMES)
-                .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_else(|| format!("; known: {}", dist::NAMES.join(", ")));
             return Err(Error::invalid(
                 &join(path, "dist"),
@@ -645,9 +641,7 @@ impl Reader {
             Some("public") => Perspective::Public,
             Some(other) => {
                 let allowed = ["municipal", "state", "public"];
-                let hint = did_you_mean(other, &allowed)
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
+                let hint = did_you_mean(other, &allowed).unwrap_or_default();
                 return Err(Error::invalid(
                     "perspective",
                     format!(
@@ -932,9 +926,7 @@ impl Reader {
                         Error::invalid(&p, format!("expected a segment name, got {}", type_name(n)))
                     })?;
                     let pos = all.iter().position(|s| *s == name).ok_or_else(|| {
-                        let hint = did_you_mean(name, &all)
-                            .map(|s| format!(" (did you mean `{s}`?)"))
-                            .unwrap_or_default();
+                        let hint = did_you_mean(name, &all).unwrap_or_default();
                         Error::invalid(&p, format!("no segment named `{name}`{hint}"))
                     })?;
                     targeted[pos] = true;
@@ -1040,9 +1032,7 @@ impl Reader {
                         )
                     })?;
                     let pos = dests.iter().position(|d| *d == name).ok_or_else(|| {
-                        let hint = did_you_mean(name, dests)
-                            .map(|s| format!(" (did you mean `{s}`?)"))
-                            .unwrap_or_default();
+                        let hint = did_you_mean(name, dests).unwrap_or_default();
                         Error::invalid(&p, format!("no destination named `{name}`{hint}"))
                     })?;
                     affects[pos] = true;
