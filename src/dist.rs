@@ -2,8 +2,9 @@
 //!
 //! A value is drawn by pushing one keyed uniform through the distribution's
 //! inverse CDF (statrs; for beta, PERT and gamma, [`crate::inverse`]).
-//! Inverse-CDF sampling keeps two scenarios that give the same parameter slightly different distributions on the same quantile, which
-//! is what makes comparisons on common random numbers sharp.
+//! Inverse-CDF sampling keeps two scenarios that give the same parameter
+//! slightly different distributions on the same quantile, which is what makes
+//! comparisons on common random numbers sharp.
 
 use crate::inverse::{BetaQuantile, GammaQuantile};
 use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform};
