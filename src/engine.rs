@@ -9,7 +9,7 @@ use crate::outputs::{
     BreakEven, CostPart, Layout, ARMS, EXTRA_JOB_EDUCATION, INFLOW, INVESTMENT, NET, SAVINGS,
 };
 use crate::rng::{fill_month_uniforms, segment_transition_key};
-use crate::sampling::Binomial;
+use crate::sampling::{self, Binomial};
 use crate::scenario::{CELLS, LAST_CELL};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -533,6 +533,13 @@ fn step_segment(
         }
     }
     if stochastic {
+        if leaving[0].max(leaving[1]) >= 64.0 {
+            // A large cohort: the normal deviates of the split and relapse
+            // counts first, together, so that the processor overlaps them
+            // (the split is a chain: each count depends on the one before).
+            let stages = split_stage(0)..relapse_stage(k_n, k_n);
+            sampling::prepare_deviates(&uniforms[stages.clone()], &mut deviates[stages]);
+        }
         for k in 0..k_n {
             let stage = split_stage(k);
             for a in 0..n_arms {

@@ -875,6 +875,18 @@ pub fn quantiles_by<'a>(
     }
 }
 
+/// Fills the empty (NaN) slots of `deviates` with `Φ⁻¹(u)` of their
+/// uniforms, in one loop, so that the processor overlaps them: for counts
+/// that are known to be large before they are drawn one after another.
+#[inline]
+pub fn prepare_deviates(u: &[f64], deviates: &mut [f64]) {
+    for (d, &u) in deviates.iter_mut().zip(u) {
+        if d.is_nan() {
+            *d = count_deviate(u);
+        }
+    }
+}
+
 /// One count of a [`quantiles_by`] block on the Cornish–Fisher path.
 #[derive(Debug, Clone, Copy, Default)]
 struct CornishFisherLane {
