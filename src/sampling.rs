@@ -442,8 +442,9 @@ fn cornish_fisher_try(z: f64, mean: f64, c: Cumulants, upper: f64) -> (f64, bool
     const ROUND: f64 = 6_755_399_441_055_744.0;
     let point = cornish_fisher_point(z, mean, c);
     let x = point.x;
-    // `k = ⌈x − ½⌉` but for `x` exactly half-way, where the gap is 0. A larger
-    // `x` is rejected by the rounding floor of the guard (10⁻¹⁵x > ½).
+    // The nearest integer: `⌈x − ½⌉` but for `x` exactly half-way, where the
+    // gap is 0. An `x` of 2⁵¹ or more is rejected by the rounding floor of
+    // the guard (10⁻¹⁵x > ½).
     let k = (x + ROUND) - ROUND;
     let gap = 0.5 - (x - k).abs();
     // The error at the boundary nearest `z`, which lies within `1/s` of it.
@@ -1144,21 +1145,32 @@ mod tests {
         worst
     }
 
+    /// Variances from `lowest` up in steps of 15 %, then 10⁶ and 10⁷, each
+    /// with the success probabilities `ps` and `None`, the Poisson count.
+    fn variance_grid(
+        lowest: f64,
+        steps: i32,
+        ps: &'static [f64],
+    ) -> impl Iterator<Item = (f64, Option<f64>)> {
+        let vars = (0..steps)
+            .map(move |i| lowest * 1.15f64.powi(i))
+            .chain([1e6, 1e7]);
+        vars.flat_map(move |var| {
+            ps.iter()
+                .copied()
+                .map(Some)
+                .chain([None])
+                .map(move |p| (var, p))
+        })
+    }
+
     /// Variances from `FAST_VARIANCE` up to 10⁷ and success probabilities
     /// across (0, 1); `None` is the Poisson count.
     fn saddle_grid() -> impl Iterator<Item = (f64, Option<f64>)> {
-        let vars = (0..62)
-            .map(|i| FAST_VARIANCE * 1.15f64.powi(i))
-            .chain([1e6, 1e7]);
-        vars.flat_map(|var| {
-            [
-                1e-7, 1e-3, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.95, 0.999,
-            ]
-            .into_iter()
-            .map(Some)
-            .chain([None])
-            .map(move |p| (var, p))
-        })
+        const PS: [f64; 13] = [
+            1e-7, 1e-3, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.95, 0.999,
+        ];
+        variance_grid(FAST_VARIANCE, 62, &PS)
     }
 
     #[test]
@@ -1216,19 +1228,11 @@ mod tests {
     /// Variances from `CF_VARIANCE` up to 10⁷ and success probabilities
     /// across (0, 1), near both ends too; `None` is the Poisson count.
     fn cornish_fisher_grid() -> impl Iterator<Item = (f64, Option<f64>)> {
-        let vars = (0..72)
-            .map(|i| CF_VARIANCE * 1.15f64.powi(i))
-            .chain([1e6, 1e7]);
-        vars.flat_map(|var| {
-            [
-                1e-9, 1e-5, 1e-3, 0.01, 0.03, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8,
-                0.9, 0.97, 0.99, 0.999, 0.99999,
-            ]
-            .into_iter()
-            .map(Some)
-            .chain([None])
-            .map(move |p| (var, p))
-        })
+        const PS: [f64; 20] = [
+            1e-9, 1e-5, 1e-3, 0.01, 0.03, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9,
+            0.97, 0.99, 0.999, 0.99999,
+        ];
+        variance_grid(CF_VARIANCE, 77, &PS)
     }
 
     /// `x(Φ⁻¹(P(X ≤ k)))` of the Cornish–Fisher expansion is within
@@ -1506,15 +1510,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn many_counts_at_once_equal_one_by_one() {
-        let mut state = 12_345u64;
-        let mut uniform = || {
+    /// A stream of uniforms in (0, 1) from a linear congruential generator.
+    fn uniforms(mut state: u64) -> impl FnMut() -> f64 {
+        move || {
             state = state
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1);
             crate::rng::open_unit(state)
-        };
+        }
+    }
+
+    #[test]
+    fn many_counts_at_once_equal_one_by_one() {
+        let mut uniform = uniforms(12_345);
         for &p in &[0.0, 1e-4, 0.03, 0.4, 0.999, 1.0] {
             let b = Binomial::new(p);
             for len in [0, 1, 13, 16, 17, 40] {
@@ -1541,13 +1549,7 @@ mod tests {
     /// different probabilities, as the engine lays them out.
     #[test]
     fn shared_uniforms_of_two_distributions_at_once() {
-        let mut state = 99u64;
-        let mut uniform = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            crate::rng::open_unit(state)
-        };
+        let mut uniform = uniforms(99);
         let arms = [Binomial::new(0.02), Binomial::new(0.031)];
         for len in [2, 8, 26, 40] {
             let n: Vec<f64> = (0..len)
