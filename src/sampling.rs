@@ -806,8 +806,7 @@ pub fn quantiles_by<'a>(
 ) {
     const BLOCK: usize = 16;
     for first in (0..len).step_by(BLOCK) {
-        let mut open = [0usize; BLOCK];
-        let mut n_open = 0;
+        let (mut open, mut n_open) = ([0usize; BLOCK], 0);
         for i in first..len.min(first + BLOCK) {
             let (b, (n, u, _)) = (dist(i), item(i));
             if b.q <= 0.0 {
@@ -821,38 +820,41 @@ pub fn quantiles_by<'a>(
             open[n_open] = i;
             n_open += usize::from(n > 0.0 && u > 1.0 - n * b.p);
         }
-        let mut cf = [0usize; BLOCK];
-        let mut n_cf = 0;
-        let mut rest = [0usize; BLOCK];
-        let mut n_rest = 0;
+        if n_open == 0 {
+            continue;
+        }
+        // The open counts for Cornish–Fisher (`cf`, with their sizes and
+        // probabilities side by side) and the others (`rest`).
+        let (mut cf, mut n_cf) = ([0usize; BLOCK], 0);
+        let (mut rest, mut n_rest) = ([0usize; BLOCK], 0);
+        let (mut size, mut p, mut q) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
         for &i in &open[..n_open] {
             let (b, (n, _, _)) = (dist(i), item(i));
             let is_cf = n * b.p * b.q >= CF_VARIANCE;
-            cf[n_cf] = i;
+            (cf[n_cf], size[n_cf], p[n_cf], q[n_cf]) = (i, n, b.p, b.q);
             rest[n_rest] = i;
             n_cf += usize::from(is_cf);
             n_rest += usize::from(!is_cf);
         }
         if n_cf > 0 {
-            let mut lanes = [CornishFisherLane::default(); BLOCK];
-            for (lane, &i) in lanes.iter_mut().zip(&cf[..n_cf]) {
-                let (b, (n, u, slot)) = (dist(i), item(i));
+            let mut z = [0.0; BLOCK];
+            for (z, &i) in z.iter_mut().zip(&cf[..n_cf]) {
+                let (_, u, slot) = item(i);
                 if deviates[slot].is_nan() {
                     deviates[slot] = count_deviate(u);
                 }
-                *lane = CornishFisherLane {
-                    z: deviates[slot],
-                    n,
-                    p: b.p,
-                    q: b.q,
-                };
+                *z = deviates[slot];
             }
             // Over a fixed number of lanes, so that the compiler vectorizes
-            // the loop whole (lanes past `n_cf` are computed and ignored).
-            let (mut k, mut clear) = ([0.0; BLOCK], [false; BLOCK]);
+            // the loop whole (lanes past `n_cf` are computed and ignored);
+            // a count left open is −1.
+            let mut k = [0.0; BLOCK];
             let mut settle = |width: usize| {
                 for j in 0..width {
-                    (k[j], clear[j]) = lanes[j].settle();
+                    let mean = size[j] * p[j];
+                    let c = Cumulants::binomial(mean * q[j], p[j], q[j]);
+                    let (count, clear) = cornish_fisher_try(z[j], mean, c, size[j]);
+                    k[j] = if clear { count } else { -1.0 };
                 }
             };
             if n_cf > 4 {
@@ -860,9 +862,9 @@ pub fn quantiles_by<'a>(
             } else {
                 settle(4);
             }
-            for (j, &i) in cf[..n_cf].iter().enumerate() {
-                if clear[j] {
-                    out(i, k[j]);
+            for (&k, &i) in k.iter().zip(&cf[..n_cf]) {
+                if k >= 0.0 {
+                    out(i, k);
                 } else {
                     rest[n_rest] = i;
                     n_rest += 1;
@@ -885,24 +887,6 @@ pub fn prepare_deviates(u: &[f64], deviates: &mut [f64]) {
         if d.is_nan() {
             *d = count_deviate(u);
         }
-    }
-}
-
-/// One count of a [`quantiles_by`] block on the Cornish–Fisher path.
-#[derive(Debug, Clone, Copy, Default)]
-struct CornishFisherLane {
-    z: f64,
-    n: f64,
-    p: f64,
-    q: f64,
-}
-
-impl CornishFisherLane {
-    #[inline(always)]
-    fn settle(&self) -> (f64, bool) {
-        let mean = self.n * self.p;
-        let c = Cumulants::binomial(mean * self.q, self.p, self.q);
-        cornish_fisher_try(self.z, mean, c, self.n)
     }
 }
 
