@@ -43,11 +43,11 @@
 //!
 //! Most counts of a small cohort are 0: Bernoulli's inequality `q^n ≥ 1 − np`
 //! settles them with one comparison, made for a month's cells together
-//! ([`quantiles_by`]) so that its unpredictable outcome costs no branch; the
-//! Cornish–Fisher counts of those cells are then computed together too, in
-//! a vectorized loop. Walks from 0 take `q^n` from stored repeated squares
-//! of `q` for fewer than 256 persons, and run their first three steps
-//! without a branch.
+//! ([`Binomial::quantiles`]) so that its unpredictable outcome costs no
+//! branch; the Cornish–Fisher counts of those cells are then computed
+//! together too, in a vectorized loop. Walks from 0 take `q^n` from stored
+//! repeated squares of `q` for fewer than 256 persons, and run their first
+//! three steps without a branch.
 
 use std::f64::consts::PI;
 
@@ -630,18 +630,89 @@ impl Binomial {
 
     /// [`Binomial::quantile_with`] for many counts with this probability:
     /// `out[i]` for `n[i]` persons and uniform `u[i]`, with `deviates[i]` the
-    /// slot of `u[i]`'s normal deviate (see [`quantiles_by`]).
+    /// slot of `u[i]`'s normal deviate (NaN until a count needs it; another
+    /// arm reading the same uniforms passes the same slots). Each count
+    /// equals `quantile_with`'s; only the order of work differs.
+    ///
+    /// The counts go in blocks of 16. First the test that settles most small
+    /// counts at 0 runs for the block without a branch, so the processor does
+    /// not mispredict the outcome of every small count (this made a
+    /// stochastic Ballerup draw about 7 % faster). Then the counts for the
+    /// Cornish–Fisher guess get their normal deviates and guesses together,
+    /// in a loop without a branch that the compiler vectorizes (a guess alone
+    /// is a chain of some 40 ns); only the counts left open after that take a
+    /// branch and a call.
     #[inline(always)]
     pub fn quantiles(&self, n: &[f64], u: &[f64], deviates: &mut [f64], out: &mut [f64]) {
+        const BLOCK: usize = 16;
         let len = n.len();
         assert!(u.len() == len && deviates.len() == len && out.len() == len);
-        quantiles_by(
-            len,
-            |_| self,
-            |i| (n[i], u[i], i),
-            deviates,
-            |i, x| out[i] = x,
-        );
+        if self.q <= 0.0 {
+            out.copy_from_slice(n);
+            return;
+        }
+        for first in (0..len).step_by(BLOCK) {
+            let (mut open, mut n_open) = ([0usize; BLOCK], 0);
+            for i in first..len.min(first + BLOCK) {
+                // As in `quantile_with`: nobody, a zero probability (then
+                // u < 1 = 1 − n·p) or Bernoulli's inequality settle it at 0.
+                out[i] = 0.0;
+                open[n_open] = i;
+                n_open += usize::from(n[i] > 0.0 && u[i] > 1.0 - n[i] * self.p);
+            }
+            if n_open == 0 {
+                continue;
+            }
+            // The open counts for Cornish–Fisher (`cf`, with their sizes
+            // side by side) and the others (`rest`).
+            let (mut cf, mut n_cf) = ([0usize; BLOCK], 0);
+            let (mut rest, mut n_rest) = ([0usize; BLOCK], 0);
+            let mut size = [0.0; BLOCK];
+            for &i in &open[..n_open] {
+                let is_cf = n[i] * self.p * self.q >= CF_VARIANCE;
+                (cf[n_cf], size[n_cf]) = (i, n[i]);
+                rest[n_rest] = i;
+                n_cf += usize::from(is_cf);
+                n_rest += usize::from(!is_cf);
+            }
+            if n_cf > 0 {
+                let mut z = [0.0; BLOCK];
+                for (z, &i) in z.iter_mut().zip(&cf[..n_cf]) {
+                    if deviates[i].is_nan() {
+                        deviates[i] = count_deviate(u[i]);
+                    }
+                    *z = deviates[i];
+                }
+                // Over a fixed number of lanes, so that the compiler
+                // vectorizes the loop whole (lanes past `n_cf` are computed
+                // and ignored); a count left open is −1.
+                let mut k = [0.0; BLOCK];
+                let mut settle = |width: usize| {
+                    for j in 0..width {
+                        let mean = size[j] * self.p;
+                        let c = Cumulants::binomial(mean * self.q, self.p, self.q);
+                        let (count, clear) = cornish_fisher_try(z[j], mean, c, size[j]);
+                        k[j] = if clear { count } else { -1.0 };
+                    }
+                };
+                if n_cf > 4 {
+                    settle(BLOCK);
+                } else {
+                    settle(4);
+                }
+                for (&k, &i) in k.iter().zip(&cf[..n_cf]) {
+                    if k >= 0.0 {
+                        out[i] = k;
+                    } else {
+                        rest[n_rest] = i;
+                        n_rest += 1;
+                    }
+                }
+            }
+            for &i in &rest[..n_rest] {
+                out[i] = self.quantile_above_zero(n[i], u[i], n[i] * self.p, &mut deviates[i]);
+            }
+        }
     }
 
     /// [`Binomial::quantile_with`] past the tests of its first lines.
@@ -780,101 +851,6 @@ impl Binomial {
             cdf += pmf;
         }
         x
-    }
-}
-
-/// Many binomial counts at once: for `i < len`, with `(n, u, slot) =
-/// item(i)`, `out(i, F⁻¹(u))` for `dist(i)` and `n` persons, where
-/// `deviates[slot]` holds `Φ⁻¹(u)` once a count needs it (NaN before; counts
-/// that read the same uniform share a slot). Each count equals
-/// [`Binomial::quantile_with`]'s; only the order of work differs.
-///
-/// The counts go in blocks of 16. First the test that settles most small
-/// counts at 0 runs for the block without a branch, so the processor does
-/// not mispredict the outcome of every small count (this made a stochastic
-/// Ballerup draw about 7 % faster). Then the counts for the Cornish–Fisher
-/// guess get their normal deviates and guesses together, in a loop without
-/// a branch that the compiler vectorizes (a guess alone is a chain of some
-/// 40 ns); only the counts left open after that take a branch and a call.
-#[inline(always)]
-pub fn quantiles_by<'a>(
-    len: usize,
-    dist: impl Fn(usize) -> &'a Binomial,
-    item: impl Fn(usize) -> (f64, f64, usize),
-    deviates: &mut [f64],
-    mut out: impl FnMut(usize, f64),
-) {
-    const BLOCK: usize = 16;
-    for first in (0..len).step_by(BLOCK) {
-        let (mut open, mut n_open) = ([0usize; BLOCK], 0);
-        for i in first..len.min(first + BLOCK) {
-            let (b, (n, u, _)) = (dist(i), item(i));
-            if b.q <= 0.0 {
-                // Everyone leaves (rare: a probability of 1).
-                out(i, n.max(0.0));
-                continue;
-            }
-            // As in `quantile_with`: nobody, a zero probability (then
-            // u < 1 = 1 − n·p) or Bernoulli's inequality settle it at 0.
-            out(i, 0.0);
-            open[n_open] = i;
-            n_open += usize::from(n > 0.0 && u > 1.0 - n * b.p);
-        }
-        if n_open == 0 {
-            continue;
-        }
-        // The open counts for Cornish–Fisher (`cf`, with their sizes and
-        // probabilities side by side) and the others (`rest`).
-        let (mut cf, mut n_cf) = ([0usize; BLOCK], 0);
-        let (mut rest, mut n_rest) = ([0usize; BLOCK], 0);
-        let (mut size, mut p, mut q) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
-        for &i in &open[..n_open] {
-            let (b, (n, _, _)) = (dist(i), item(i));
-            let is_cf = n * b.p * b.q >= CF_VARIANCE;
-            (cf[n_cf], size[n_cf], p[n_cf], q[n_cf]) = (i, n, b.p, b.q);
-            rest[n_rest] = i;
-            n_cf += usize::from(is_cf);
-            n_rest += usize::from(!is_cf);
-        }
-        if n_cf > 0 {
-            let mut z = [0.0; BLOCK];
-            for (z, &i) in z.iter_mut().zip(&cf[..n_cf]) {
-                let (_, u, slot) = item(i);
-                if deviates[slot].is_nan() {
-                    deviates[slot] = count_deviate(u);
-                }
-                *z = deviates[slot];
-            }
-            // Over a fixed number of lanes, so that the compiler vectorizes
-            // the loop whole (lanes past `n_cf` are computed and ignored);
-            // a count left open is −1.
-            let mut k = [0.0; BLOCK];
-            let mut settle = |width: usize| {
-                for j in 0..width {
-                    let mean = size[j] * p[j];
-                    let c = Cumulants::binomial(mean * q[j], p[j], q[j]);
-                    let (count, clear) = cornish_fisher_try(z[j], mean, c, size[j]);
-                    k[j] = if clear { count } else { -1.0 };
-                }
-            };
-            if n_cf > 4 {
-                settle(BLOCK);
-            } else {
-                settle(4);
-            }
-            for (&k, &i) in k.iter().zip(&cf[..n_cf]) {
-                if k >= 0.0 {
-                    out(i, k);
-                } else {
-                    rest[n_rest] = i;
-                    n_rest += 1;
-                }
-            }
-        }
-        for &i in &rest[..n_rest] {
-            let (b, (n, u, slot)) = (dist(i), item(i));
-            out(i, b.quantile_above_zero(n, u, n * b.p, &mut deviates[slot]));
-        }
     }
 }
 
@@ -1530,32 +1506,28 @@ mod tests {
     }
 
     /// Two arms' counts sharing each uniform and its deviate slot, with
-    /// different probabilities, as the engine lays them out.
+    /// different probabilities, as the engine lays them out: the first arm
+    /// fills the slots, the second reads them.
     #[test]
     fn shared_uniforms_of_two_distributions_at_once() {
         let mut uniform = uniforms(99);
         let arms = [Binomial::new(0.02), Binomial::new(0.031)];
-        for len in [2, 8, 26, 40] {
-            let n: Vec<f64> = (0..len)
-                .map(|j| [0.0, 40.0, 900.0, 2e4, 3e6][(j / 2) % 5] + (j % 2) as f64)
-                .collect();
-            let u: Vec<f64> = (0..len / 2).map(|_| uniform()).collect();
-            let mut deviates = vec![f64::NAN; len / 2];
-            let mut out = vec![-1.0; len];
-            quantiles_by(
-                len,
-                |j| &arms[j % 2],
-                |j| (n[j], u[j / 2], j / 2),
-                &mut deviates,
-                |j, x| out[j] = x,
-            );
-            for j in 0..len {
-                let b = &arms[j % 2];
-                assert_eq!(
-                    out[j],
-                    b.walk(n[j], u[j / 2], n[j] * b.p),
-                    "len={len} j={j}"
-                );
+        for len in [1, 4, 13, 20] {
+            let u: Vec<f64> = (0..len).map(|_| uniform()).collect();
+            let mut deviates = vec![f64::NAN; len];
+            for (a, b) in arms.iter().enumerate() {
+                let n: Vec<f64> = (0..len)
+                    .map(|i| [0.0, 40.0, 900.0, 2e4, 3e6][i % 5] + a as f64)
+                    .collect();
+                let mut out = vec![-1.0; len];
+                b.quantiles(&n, &u, &mut deviates, &mut out);
+                for i in 0..len {
+                    assert_eq!(
+                        out[i],
+                        b.walk(n[i], u[i], n[i] * b.p),
+                        "len={len} arm={a} i={i}"
+                    );
+                }
             }
         }
     }
