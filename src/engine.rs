@@ -537,8 +537,19 @@ fn step_segment(
             // A large cohort: the normal deviates of the split and relapse
             // counts first, together, so that the processor overlaps them
             // (the split is a chain: each count depends on the one before).
-            let stages = split_stage(0)..relapse_stage(k_n, k_n);
-            sampling::prepare_deviates(&uniforms[stages.clone()], &mut deviates[stages]);
+            // Only the stages whose counts are random in some arm: the last
+            // destination of the split takes the rest, and a destination
+            // without relapse has none.
+            for k in 0..k_n {
+                let split = split_stage(k);
+                if (0..n_arms).any(|a| rates[a].split[k].is_random()) {
+                    sampling::prepare_deviate(uniforms[split], &mut deviates[split]);
+                }
+                let relapse = relapse_stage(k, k_n);
+                if (0..n_arms).any(|a| relapse_rates[a].relapse[k].is_random()) {
+                    sampling::prepare_deviate(uniforms[relapse], &mut deviates[relapse]);
+                }
+            }
         }
         for k in 0..k_n {
             let stage = split_stage(k);
