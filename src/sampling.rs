@@ -761,18 +761,26 @@ impl Binomial {
             // The open counts for Cornish–Fisher get their deviates; then
             // the whole block gets its Cornish–Fisher counts at once.
             let for_cf = |i: usize| n[i] * self.p * self.q >= CF_VARIANCE;
-            let mut any_cf = false;
+            let mut n_cf = 0;
             for &i in &open[..n_open] {
                 if for_cf(i) {
-                    any_cf = true;
+                    n_cf += 1;
                     if deviates[i].is_nan() {
                         deviates[i] = count_deviate(u[i]);
                     }
                 }
             }
+            // Four or more go through the block; fewer (a mid-sized cohort,
+            // where only the long-term cell is large) one by one.
             let mut k = [-1.0; BLOCK];
-            if any_cf {
+            if n_cf >= 4 {
                 cornish_fisher_block(self.p, self.q, n, deviates, &mut k[..n.len()]);
+            } else if n_cf > 0 {
+                for &i in &open[..n_open] {
+                    if for_cf(i) {
+                        k[i] = cornish_fisher_lane(self.p, self.q, n[i], deviates[i]);
+                    }
+                }
             }
             for &i in &open[..n_open] {
                 out[i] = if for_cf(i) && k[i] >= 0.0 {
