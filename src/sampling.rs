@@ -45,7 +45,10 @@
 //! settles them with one comparison, made for a month's cells together
 //! ([`Binomial::quantiles`]) so that its unpredictable outcome costs no
 //! branch; the Cornish–Fisher counts of those cells are then computed
-//! together too, in a vectorized loop. Walks from 0 take `q^n` from stored
+//! together too, in vector registers (256-bit where the processor has AVX2,
+//! chosen at run time; the counts are the same either way). Counts that the
+//! caller knows to be large (it prepared their deviates) try the
+//! Cornish–Fisher count inline. Walks from 0 take `q^n` from stored
 //! repeated squares of `q` for fewer than 256 persons, and run their first
 //! three steps without a branch.
 
