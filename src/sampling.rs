@@ -588,7 +588,9 @@ fn cornish_fisher_block(p: f64, q: f64, n: &[f64], z: &[f64], k: &mut [f64]) {
     cornish_fisher_block_portable(p, q, n, z, k);
 }
 
-/// The counts of one lane (see [`cornish_fisher_block`]).
+/// The Cornish–Fisher count of `n` persons with probability `p` (`q = 1 − p`)
+/// at deviate `z`, or −1 where [`cornish_fisher_count`] leaves it open;
+/// without a branch, so that a block of them vectorizes.
 #[inline(always)]
 fn cornish_fisher_lane(p: f64, q: f64, n: f64, z: f64) -> f64 {
     let mean = n * p;
@@ -713,10 +715,9 @@ impl Binomial {
         }
         // A count whose deviate the caller prepared (it knew the count to be
         // large) tries the Cornish–Fisher count here, without a call.
-        let var = mean * self.q;
-        if var >= CF_VARIANCE && !deviate.is_nan() {
-            let c = Cumulants::binomial(var, self.p, self.q);
-            if let Some(k) = cornish_fisher_count(*deviate, mean, c, n) {
+        if mean * self.q >= CF_VARIANCE && !deviate.is_nan() {
+            let k = cornish_fisher_lane(self.p, self.q, n, *deviate);
+            if k >= 0.0 {
                 return k;
             }
         }
@@ -768,26 +769,23 @@ impl Binomial {
             for &i in &open[..n_open] {
                 if for_cf(i) {
                     n_cf += 1;
-                    if deviates[i].is_nan() {
-                        deviates[i] = count_deviate(u[i]);
-                    }
+                    prepare_deviate(u[i], &mut deviates[i]);
                 }
             }
             // Four or more go through the block; fewer (a mid-sized cohort,
-            // where only the long-term cell is large) one by one.
-            let mut k = [-1.0; BLOCK];
+            // where only the long-term cell is large) one by one below.
+            let mut block = [-1.0; BLOCK];
             if n_cf >= 4 {
-                cornish_fisher_block(self.p, self.q, n, deviates, &mut k[..n.len()]);
-            } else if n_cf > 0 {
-                for &i in &open[..n_open] {
-                    if for_cf(i) {
-                        k[i] = cornish_fisher_lane(self.p, self.q, n[i], deviates[i]);
-                    }
-                }
+                cornish_fisher_block(self.p, self.q, n, deviates, &mut block[..n.len()]);
             }
             for &i in &open[..n_open] {
-                out[i] = if for_cf(i) && k[i] >= 0.0 {
-                    k[i]
+                let k = match (for_cf(i), n_cf >= 4) {
+                    (false, _) => -1.0,
+                    (true, true) => block[i],
+                    (true, false) => cornish_fisher_lane(self.p, self.q, n[i], deviates[i]),
+                };
+                out[i] = if k >= 0.0 {
+                    k
                 } else {
                     self.quantile_above_zero(n[i], u[i], n[i] * self.p, &mut deviates[i])
                 };
@@ -812,12 +810,10 @@ impl Binomial {
     fn quantile_large(&self, n: f64, u: f64, mean: f64, deviate: &mut f64) -> f64 {
         let var = mean * self.q;
         if var >= CF_VARIANCE {
-            if deviate.is_nan() {
-                *deviate = count_deviate(u);
-            }
+            prepare_deviate(u, deviate);
             let z = *deviate;
-            let cumulants = Cumulants::binomial(var, self.p, self.q);
-            if let Some(k) = cornish_fisher_count(z, mean, cumulants, n) {
+            let k = cornish_fisher_lane(self.p, self.q, n, z);
+            if k >= 0.0 {
                 return k;
             }
             if var >= FAST_VARIANCE && z.abs() <= FAST_Z {
