@@ -25,7 +25,7 @@
 //! of the quantile (1e−12 at a = 0.001), so `ln B` is computed without the
 //! cancellation in statrs' `ln_beta` (which cost up to 2.5e−10 there).
 
-use crate::sampling::{normal_deviate, stirlerr};
+use crate::special::{normal_deviate, stirlerr};
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::{gamma_lr, gamma_ur, ln_gamma};
 use std::f64::consts::PI;

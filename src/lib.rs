@@ -22,6 +22,7 @@ pub mod rng;
 pub mod run;
 pub mod sampling;
 pub mod scenario;
+pub mod special;
 
 #[cfg(feature = "python")]
 mod python;
