@@ -10,7 +10,7 @@ use crate::outputs::{
 };
 use crate::rng::{fill_month_uniforms, segment_transition_key};
 use crate::sampling::{self, Binomial};
-use crate::scenario::{CELLS, LAST_CELL};
+use crate::vocabulary::{CELLS, LAST_CELL};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,12 +191,7 @@ impl Workspace {
             uniforms: vec![0.0; n_segments * uniform_count(n_dest)],
             deviates: vec![f64::NAN; n_segments * uniform_count(n_dest)],
             per_segment: uniform_count(n_dest),
-            effect: Effect {
-                active: false,
-                hazard_ratio: vec![1.0; n_dest],
-                relapse_ratio: vec![1.0; n_dest],
-                cost: 0.0,
-            },
+            effect: Effect::none(n_dest),
             untreated: vec![Rates::new(n_dest); n_segments],
             treated: vec![Rates::new(n_dest); n_segments],
             treated_relapse_ratio: vec![vec![f64::NAN; n_dest]; n_segments],
@@ -258,6 +253,7 @@ pub fn simulate_draw(
         .iter()
         .map(|_| ArmState {
             cells: m
+                .sc
                 .segments
                 .iter()
                 .map(|s| {
@@ -280,7 +276,7 @@ pub fn simulate_draw(
     for ratio in ws.treated_relapse_ratio.iter_mut() {
         ratio.fill(f64::NAN);
     }
-    for (k, seg) in ws.segment_keys.iter_mut().zip(&m.segments) {
+    for (k, seg) in ws.segment_keys.iter_mut().zip(&m.sc.segments) {
         *k = segment_transition_key(key.seed, key.draw, seg.key);
     }
     // Whether a segment's intervention arm has ever been treated; until then
@@ -348,8 +344,8 @@ pub fn simulate_draw(
             let (mut dest_muni, mut dest_state) = (0.0, 0.0);
             for k in 0..k_n {
                 let dk: f64 = (0..m.segments.len()).map(|s| st.dest[s * k_n + k]).sum();
-                dest_muni += dk * m.dest_municipal[k];
-                dest_state += dk * m.dest_state[k];
+                dest_muni += dk * m.sc.destinations[k].cost_month;
+                dest_state += dk * m.sc.destinations[k].state_month;
                 row[layout.stock(arm, 1 + k, y)] += dk;
                 if let Some(p) = paths.as_mut() {
                     p.out[path_base + 1 + k] = dk;
@@ -363,7 +359,7 @@ pub fn simulate_draw(
                 ),
                 (
                     CostPart::Effort,
-                    m.perspective_cost(benefit_stock * m.indsats_month, 0.0),
+                    m.perspective_cost(benefit_stock * m.sc.indsats_month, 0.0),
                 ),
                 (
                     CostPart::Destinations,
@@ -585,7 +581,7 @@ fn step_segment(
                 *dest * p
             };
             *dest -= back;
-            next[a][m.reentry_cell] += back;
+            next[a][m.sc.reentry_cell] += back;
             relapses[a][k] = back;
         }
     }

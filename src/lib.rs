@@ -18,11 +18,14 @@ pub mod error;
 pub mod inverse;
 pub mod model;
 pub mod outputs;
+pub mod params;
+pub mod resolve;
 pub mod rng;
 pub mod run;
 pub mod sampling;
 pub mod scenario;
 pub mod special;
+pub mod vocabulary;
 
 #[cfg(feature = "python")]
 mod python;

@@ -1,114 +1,27 @@
-//! A scenario compiled for one draw: every parameter sampled, hazards, cost
-//! rates and the intervention's per-month effect ready for the engine.
+//! One draw of a scenario, ready for the engine: the scenario with the draw's
+//! values ([`Scenario<f64>`]) and the tables derived from it once per draw —
+//! monthly hazards, refusion-weighted benefit costs, discount factors — and
+//! the intervention's effect in a month.
 
-use crate::dist::{Domain, MAX_COUNT};
-use crate::error::Error;
-use crate::rng::parameter_uniform;
+use crate::resolve::Resolve;
 use crate::sampling::Poisson;
-use crate::scenario::{CaseloadMode, Enrolment, ParamId, Perspective, Scenario, CELLS};
-
-/// Samples every parameter of the scenario for draw `draw` (MODEL.md 8): the
-/// value depends only on `(seed, draw, path)`. A value no scenario can use (not
-/// finite, or more persons than [`MAX_COUNT`]) is an error naming the field and
-/// the draw; a probability whose distribution is open at 1 but rounds to 1 is
-/// kept just below it, where it belongs.
-pub fn sample_parameters(sc: &Scenario, seed: u64, draw: u64) -> Result<Vec<f64>, Error> {
-    sc.params
-        .iter()
-        .map(|p| {
-            if p.dist.is_fixed() {
-                return Ok(p.dist.quantile(0.5));
-            }
-            let x = p.dist.quantile(parameter_uniform(seed, draw, p.hash));
-            if !x.is_finite() {
-                return Err(Error::invalid(
-                    &p.path,
-                    format!(
-                        "draw {draw} sampled {x}; narrow the `{}` distribution",
-                        p.dist.name()
-                    ),
-                ));
-            }
-            if p.domain == Domain::Count && x > MAX_COUNT {
-                return Err(Error::invalid(
-                    &p.path,
-                    format!(
-                        "draw {draw} sampled {x:.3e}, more than {MAX_COUNT:e} persons; \
-                         narrow the `{}` distribution",
-                        p.dist.name()
-                    ),
-                ));
-            }
-            if p.domain == Domain::Probability && x >= 1.0 {
-                return Ok(BELOW_ONE);
-            }
-            Ok(x)
-        })
-        .collect()
-}
-
-/// The largest `f64` below 1.
-const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
+use crate::scenario::{CaseloadMode, Enrolment, Intervention, Perspective, Scenario};
+use crate::vocabulary::{CELLS, JOB_EDUCATION};
 
 /// Monthly hazard from an annual probability: `−ln(1 − p) / 12`.
 pub fn monthly_hazard(annual_probability: f64) -> f64 {
     -(-annual_probability).ln_1p() / 12.0
 }
 
+/// A segment's monthly transitions in the baseline.
 #[derive(Debug, Clone)]
-pub struct SegmentModel {
-    /// Keys the segment's random transitions.
-    pub key: u64,
-    pub initial: f64,
+pub struct SegmentRates {
     pub inflow_month: f64,
     /// The inflow's Poisson law, for stochastic runs.
     pub inflow: Poisson,
     /// Baseline monthly hazard to each destination.
     pub hazard: Vec<f64>,
-    pub initial_cell: usize,
     pub targeted: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct CaseloadModel {
-    pub base: f64,
-    pub target: Option<f64>,
-    pub extra_fte: Vec<f64>,
-    pub fte_cost_month: f64,
-    pub elasticity: f64,
-    pub max_hr: f64,
-    /// In target mode the caseload is `min(target, base)` whenever `B_T > 0`
-    /// (MODEL.md 5: `B_T / (B_T/base + B_T/target − B_T/base)` = target), so
-    /// its hazard ratio is fixed for the draw and computed once.
-    pub target_ratio: Option<f64>,
-    pub affects: Vec<bool>,
-}
-
-#[derive(Debug, Clone)]
-pub enum EnrolmentModel {
-    None,
-    Participants(Vec<f64>),
-    Coverage(Vec<f64>),
-}
-
-#[derive(Debug, Clone)]
-pub struct ComponentModel {
-    pub enrolment: EnrolmentModel,
-    /// `[destination][year]`, `None` = 1.
-    pub hr: Vec<Option<Vec<f64>>>,
-    pub relapse_hr: Vec<Option<Vec<f64>>>,
-    pub cost_month: f64,
-    pub fixed_month: f64,
-    pub one_off: f64,
-}
-
-#[derive(Debug, Clone)]
-pub struct InterventionModel {
-    pub start: i64,
-    pub end: i64,
-    pub ramp_months: f64,
-    pub caseload: Option<CaseloadModel>,
-    pub components: Vec<ComponentModel>,
 }
 
 /// The intervention's effect in one month: hazard and relapse ratios per
@@ -121,8 +34,22 @@ pub struct Effect {
     pub cost: f64,
 }
 
+impl Effect {
+    /// No effect, for `n_dest` destinations.
+    pub fn none(n_dest: usize) -> Self {
+        Effect {
+            active: false,
+            hazard_ratio: vec![1.0; n_dest],
+            relapse_ratio: vec![1.0; n_dest],
+            cost: 0.0,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DrawModel {
+    /// The scenario with this draw's values.
+    pub sc: Scenario<f64>,
     pub months: usize,
     pub n_years: usize,
     pub n_dest: usize,
@@ -130,56 +57,55 @@ pub struct DrawModel {
     pub months_in_year: Vec<f64>,
     /// Discount factor of month `t`: `(1 + r)^(−t/12)`.
     pub discount: Vec<f64>,
-    pub segments: Vec<SegmentModel>,
+    pub segments: Vec<SegmentRates>,
     /// Per `[segment * n_years + year]`: municipal and state cost of a
     /// person-month's benefit payment in each duration cell (after refusion).
     pub benefit_municipal: Vec<[f64; CELLS]>,
     pub benefit_state: Vec<[f64; CELLS]>,
-    /// The jobcenter's effort per person-month on benefit (municipal).
-    pub indsats_month: f64,
-    pub dest_municipal: Vec<f64>,
-    pub dest_state: Vec<f64>,
     /// Monthly relapse hazard per destination: `−ln(1 − q) / 12`.
     pub relapse_hazard: Vec<f64>,
-    pub reentry_cell: usize,
     /// Destinations counted in "extra persons into job and education".
     pub job_education: Vec<usize>,
-    pub perspective: Perspective,
-    pub intervention: Option<InterventionModel>,
     /// Funding per month of each calendar year.
     pub funding_month: Vec<f64>,
+    /// In target mode the caseload is `min(target, base)` whenever `B_T > 0`
+    /// (MODEL.md 5: `B_T / (B_T/base + B_T/target − B_T/base)` = target), so
+    /// its hazard ratio is fixed for the draw and computed once.
+    target_ratio: Option<f64>,
 }
 
 impl DrawModel {
-    pub fn new(sc: &Scenario, v: &[f64]) -> Self {
-        let months = sc.months();
-        let years = sc.calendar_years();
-        let n_years = years.len();
-        let year_of_month: Vec<usize> = (0..months).map(|t| sc.year_index(t)).collect();
-        let mut months_in_year = vec![0.0; n_years];
-        for &y in &year_of_month {
-            months_in_year[y] += 1.0;
-        }
-        let rate = v[sc.discount_rate];
+    /// The draw of `sc` whose parameter values are `values`.
+    pub fn new(sc: &Scenario, values: &[f64]) -> Self {
+        Self::from_resolved(sc.resolve(values))
+    }
+
+    /// The tables of a scenario that has its values.
+    pub fn from_resolved(sc: Scenario<f64>) -> Self {
+        let calendar = sc.calendar;
+        let months = calendar.months();
+        let n_years = calendar.n_years();
+        let year_of_month: Vec<usize> = (0..months).map(|t| calendar.year_index(t)).collect();
+        let months_in_year: Vec<f64> = calendar
+            .months_in_year()
+            .into_iter()
+            .map(|m| m as f64)
+            .collect();
         // (1 + rate)^(−t/12), as one exp per month rather than a pow.
-        let ln_growth = rate.ln_1p();
+        let ln_growth = sc.discount_rate.ln_1p();
         let discount = (0..months)
             .map(|t| (-(t as f64) / 12.0 * ln_growth).exp())
             .collect();
-        let per_year = |ids: &[ParamId]| ids.iter().map(|&i| v[i]).collect::<Vec<f64>>();
 
         let targeted = |s: usize| sc.intervention.as_ref().is_some_and(|iv| iv.targeted[s]);
         let segments = sc
             .segments
             .iter()
             .enumerate()
-            .map(|(s, seg)| SegmentModel {
-                key: seg.key,
-                initial: v[seg.initial],
-                inflow_month: v[seg.inflow_per_year] / 12.0,
-                inflow: Poisson::new(v[seg.inflow_per_year] / 12.0),
-                hazard: seg.exit.iter().map(|&p| monthly_hazard(v[p])).collect(),
-                initial_cell: seg.initial_cell,
+            .map(|(s, seg)| SegmentRates {
+                inflow_month: seg.inflow_per_year / 12.0,
+                inflow: Poisson::new(seg.inflow_per_year / 12.0),
+                hazard: seg.exit.iter().map(|&p| monthly_hazard(p)).collect(),
                 targeted: targeted(s),
             })
             .collect();
@@ -191,16 +117,15 @@ impl DrawModel {
                 sc.refusion
                     .iter()
                     .find(|step| step.up_to_month >= month)
-                    .map_or(0.0, |step| v[step.share])
+                    .map_or(0.0, |step| step.share)
             })
             .collect();
-        let indsats = v[sc.indsats_month];
-        let indexation = v[sc.indexation];
         let mut benefit_municipal = Vec::with_capacity(sc.segments.len() * n_years);
         let mut benefit_state = Vec::with_capacity(sc.segments.len() * n_years);
         for seg in &sc.segments {
-            for year in &years {
-                let gross = v[seg.benefit_month] * (1.0 + indexation).powi(year - sc.start_year);
+            for year in calendar.years_touched() {
+                let gross =
+                    seg.benefit_month * (1.0 + sc.indexation).powi(year - calendar.start_year);
                 let mut muni = [0.0; CELLS];
                 let mut state = [0.0; CELLS];
                 for d in 0..CELLS {
@@ -212,66 +137,27 @@ impl DrawModel {
             }
         }
 
-        let intervention = sc.intervention.as_ref().map(|iv| InterventionModel {
-            start: iv.start,
-            end: iv.end,
-            ramp_months: v[iv.ramp_months],
-            caseload: iv.caseload.as_ref().map(|c| {
-                let (base, elasticity) = (v[c.base], v[c.elasticity]);
-                let max_hr = c.max_hr.map_or(f64::INFINITY, |id| v[id]);
-                let target = match &c.mode {
-                    CaseloadMode::Target(id) => Some(v[*id]),
-                    CaseloadMode::ExtraFte(_) => None,
-                };
-                CaseloadModel {
-                    base,
-                    target,
-                    extra_fte: match &c.mode {
-                        CaseloadMode::Target(_) => vec![0.0; n_years],
-                        CaseloadMode::ExtraFte(ids) => per_year(ids),
-                    },
-                    fte_cost_month: v[c.fte_cost_year] / 12.0,
-                    elasticity,
-                    max_hr,
-                    target_ratio: target
-                        .map(|target| (base / target.min(base)).powf(elasticity).min(max_hr)),
-                    affects: c.affects.clone(),
-                }
-            }),
-            components: iv
-                .components
-                .iter()
-                .map(|c| ComponentModel {
-                    enrolment: match &c.enrolment {
-                        Enrolment::None => EnrolmentModel::None,
-                        Enrolment::Participants(ids) => EnrolmentModel::Participants(per_year(ids)),
-                        Enrolment::Coverage(ids) => EnrolmentModel::Coverage(per_year(ids)),
-                    },
-                    hr: c
-                        .hr
-                        .iter()
-                        .map(|o| o.as_ref().map(|ids| per_year(ids)))
-                        .collect(),
-                    relapse_hr: c
-                        .relapse_hr
-                        .iter()
-                        .map(|o| o.as_ref().map(|ids| per_year(ids)))
-                        .collect(),
-                    cost_month: v[c.cost_month],
-                    fixed_month: v[c.fixed_year] / 12.0,
-                    one_off: v[c.one_off],
-                })
-                .collect(),
-        });
         let funding_month = match &sc.intervention {
             None => vec![0.0; n_years],
             Some(iv) => iv
                 .funding
                 .iter()
                 .zip(&months_in_year)
-                .map(|(&id, &m)| if m > 0.0 { v[id] / m } else { 0.0 })
+                .map(|(&f, &m)| if m > 0.0 { f / m } else { 0.0 })
                 .collect(),
         };
+        let target_ratio = sc
+            .intervention
+            .as_ref()
+            .and_then(|iv| iv.caseload.as_ref())
+            .and_then(|c| match c.mode {
+                CaseloadMode::Target(target) => Some(
+                    (c.base / target.min(c.base))
+                        .powf(c.elasticity)
+                        .min(c.max_hr.unwrap_or(f64::INFINITY)),
+                ),
+                CaseloadMode::ExtraFte(_) => None,
+            });
 
         DrawModel {
             months,
@@ -283,23 +169,24 @@ impl DrawModel {
             segments,
             benefit_municipal,
             benefit_state,
-            indsats_month: indsats,
-            dest_municipal: sc.destinations.iter().map(|d| v[d.cost_month]).collect(),
-            dest_state: sc.destinations.iter().map(|d| v[d.state_month]).collect(),
             relapse_hazard: sc
                 .destinations
                 .iter()
-                .map(|d| monthly_hazard(v[d.relapse]))
+                .map(|d| monthly_hazard(d.relapse))
                 .collect(),
-            reentry_cell: sc.reentry_cell,
-            job_education: ["job", "education"]
+            job_education: JOB_EDUCATION
                 .iter()
                 .filter_map(|n| sc.destination_index(n))
                 .collect(),
-            perspective: sc.perspective,
-            intervention,
             funding_month,
+            target_ratio,
+            sc,
         }
+    }
+
+    /// The intervention, if the scenario has one.
+    fn intervention(&self) -> Option<&Intervention<f64>> {
+        self.sc.intervention.as_ref()
     }
 
     /// The intervention's effect in month `t` given `b_t`, the intervention
@@ -309,7 +196,9 @@ impl DrawModel {
         out.relapse_ratio.iter_mut().for_each(|r| *r = 1.0);
         out.cost = 0.0;
         out.active = false;
-        let Some(iv) = &self.intervention else { return };
+        let Some(iv) = self.intervention() else {
+            return;
+        };
         let ti = t as i64;
         if ti < iv.start || ti >= iv.end {
             return;
@@ -317,17 +206,19 @@ impl DrawModel {
         out.active = true;
         let y = self.year_of_month[t];
         if let Some(c) = &iv.caseload {
-            let extra = match c.target {
-                Some(target) => (b_t / target - b_t / c.base).max(0.0),
-                None => c.extra_fte[y],
+            let extra = match &c.mode {
+                CaseloadMode::Target(target) => (b_t / target - b_t / c.base).max(0.0),
+                CaseloadMode::ExtraFte(extra_fte) => extra_fte[y],
             };
-            out.cost += extra * c.fte_cost_month;
+            out.cost += extra * (c.fte_cost_year / 12.0);
             if b_t > 0.0 {
-                let ratio = match c.target_ratio {
+                let ratio = match self.target_ratio {
                     Some(ratio) => ratio,
                     None => {
                         let caseload = b_t / (b_t / c.base + extra);
-                        (c.base / caseload).powf(c.elasticity).min(c.max_hr)
+                        (c.base / caseload)
+                            .powf(c.elasticity)
+                            .min(c.max_hr.unwrap_or(f64::INFINITY))
                     }
                 };
                 for (r, &affected) in out.hazard_ratio.iter_mut().zip(&c.affects) {
@@ -339,11 +230,11 @@ impl DrawModel {
         }
         for comp in &iv.components {
             let enrolled = match &comp.enrolment {
-                EnrolmentModel::None => 0.0,
-                EnrolmentModel::Participants(p) => p[y].min(b_t),
-                EnrolmentModel::Coverage(c) => c[y] * b_t,
+                Enrolment::None => 0.0,
+                Enrolment::Participants(p) => p[y].min(b_t),
+                Enrolment::Coverage(c) => c[y] * b_t,
             };
-            out.cost += enrolled * comp.cost_month + comp.fixed_month;
+            out.cost += enrolled * comp.cost_month + comp.fixed_year / 12.0;
             if ti == iv.start {
                 out.cost += comp.one_off;
             }
@@ -380,7 +271,7 @@ impl DrawModel {
 
     /// Cost of a person-month, by perspective, from its municipal and state parts.
     pub fn perspective_cost(&self, municipal: f64, state: f64) -> f64 {
-        match self.perspective {
+        match self.sc.perspective {
             Perspective::Municipal => municipal,
             Perspective::State => state,
             Perspective::Public => municipal + state,

@@ -10,7 +10,7 @@
 use crate::engine::Mode;
 use crate::error::Error;
 use crate::run::{paths_within, run, RunOptions, RunOutput, DEFAULT_PATH_BUDGET};
-use crate::scenario::{Perspective, Scenario};
+use crate::scenario::Scenario;
 use numpy::{IntoPyArray, PyArrayMethods};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -36,12 +36,9 @@ fn validate<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
     let sc = parse(json)?;
     let d = PyDict::new(py);
     d.set_item("name", &sc.name)?;
-    d.set_item(
-        "start",
-        format!("{:04}-{:02}", sc.start_year, sc.start_month),
-    )?;
-    d.set_item("months", sc.months())?;
-    d.set_item("calendar_years", sc.calendar_years())?;
+    d.set_item("start", sc.calendar.start_label())?;
+    d.set_item("months", sc.calendar.months())?;
+    d.set_item("calendar_years", sc.calendar.years_touched())?;
     d.set_item(
         "destinations",
         sc.destinations
@@ -56,12 +53,7 @@ fn validate<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
             .map(|x| x.name.clone())
             .collect::<Vec<_>>(),
     )?;
-    let perspective = match sc.perspective {
-        Perspective::Municipal => "municipal",
-        Perspective::State => "state",
-        Perspective::Public => "public",
-    };
-    d.set_item("perspective", perspective)?;
+    d.set_item("perspective", sc.perspective.name())?;
     d.set_item(
         "components",
         sc.intervention.as_ref().map(|iv| {
@@ -72,7 +64,7 @@ fn validate<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
         }),
     )?;
     let params = PyList::empty(py);
-    for p in &sc.params {
+    for p in sc.params.iter() {
         let s = p.dist.support();
         params.append((p.path.clone(), p.dist.name(), p.dist.mean(), s.lo, s.hi))?;
     }

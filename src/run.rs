@@ -4,7 +4,7 @@
 
 use crate::engine::{simulate_draw, DrawKey, Mode, PathSink, Workspace};
 use crate::error::Error;
-use crate::model::{sample_parameters, DrawModel};
+use crate::model::DrawModel;
 use crate::outputs::Layout;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -103,7 +103,8 @@ impl RunOutput {
 
 /// Number of draws whose paths fit a byte budget.
 pub fn paths_within(sc: &Scenario, budget_bytes: usize) -> usize {
-    let per_draw = 2 * sc.months() * (sc.destinations.len() + 1) * std::mem::size_of::<f64>();
+    let per_draw =
+        2 * sc.calendar.months() * (sc.destinations.len() + 1) * std::mem::size_of::<f64>();
     budget_bytes / per_draw.max(1)
 }
 
@@ -116,11 +117,11 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Result<RunOutput, Error> {
     opts.check()?;
-    let n_years = sc.calendar_years().len();
+    let n_years = sc.calendar.n_years();
     let n_dest = sc.destinations.len();
     let layout = Layout::new(n_years, n_dest);
     let width = layout.width();
-    let months = sc.months();
+    let months = sc.calendar.months();
     let n_states = n_dest + 1;
     let path_width = 2 * months * n_states;
     let kept_paths = opts.keep_paths.min(opts.draws);
@@ -151,7 +152,7 @@ pub fn run(
                         return Err(Error::Cancelled);
                     }
                     let draw = (c * chunk + i) as u64;
-                    let values = sample_parameters(sc, opts.seed, draw)?;
+                    let values = sc.params.sample(opts.seed, draw)?;
                     let model = DrawModel::new(sc, &values);
                     let sink = path_chunk
                         .chunks_mut(path_width)
@@ -199,9 +200,7 @@ pub fn parameter_draws(
     draws: usize,
     seed: u64,
 ) -> Result<(Vec<String>, Vec<f64>), Error> {
-    let uncertain: Vec<usize> = (0..sc.params.len())
-        .filter(|&i| !sc.params[i].dist.is_fixed())
-        .collect();
+    let uncertain = sc.params.uncertain();
     let paths = uncertain
         .iter()
         .map(|&i| sc.params[i].path.clone())
@@ -212,7 +211,7 @@ pub fn parameter_draws(
             .par_chunks_mut(uncertain.len())
             .enumerate()
             .try_for_each(|(draw, row)| {
-                let all = sample_parameters(sc, seed, draw as u64)?;
+                let all = sc.params.sample(seed, draw as u64)?;
                 for (out, &i) in row.iter_mut().zip(&uncertain) {
                     *out = all[i];
                 }

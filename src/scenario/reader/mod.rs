@@ -1,0 +1,563 @@
+//! The scenario file: parsing and validation.
+//!
+//! Input is a JSON value (TOML and Python dicts are converted to it first). The
+//! reader walks it by hand rather than through serde derive because every error
+//! must name its field path (`intervention.components[1].hr.job`), unknown keys
+//! get a did-you-mean suggestion, and any number may be a distribution table.
+//! Every parameter lands in one flat list, keyed by its path; the rest of the
+//! scenario refers to parameters by index.
+
+mod intervention;
+
+use super::table::{
+    describe_value, did_you_mean, index, join, parse_month, type_name, unknown_key, whole_number,
+    Table,
+};
+use super::{
+    Calendar, Destination, ParamId, Parameters, PerYear, Perspective, RefusionStep, Scenario,
+    Segment,
+};
+use crate::dist::{self, Dist, Domain};
+use crate::error::Error;
+use crate::rng::path_hash;
+use crate::vocabulary::{BENEFIT, DEFAULT_DESTINATIONS, DEFAULT_LADDER, LAST_CELL};
+use serde_json::{Map, Value};
+
+/// Reads and validates a scenario.
+pub(super) fn read(value: &Value) -> Result<Scenario, Error> {
+    Reader::default().scenario(value)
+}
+
+struct NumArgs<'a>(&'a Map<String, Value>);
+
+impl dist::Args for NumArgs<'_> {
+    fn get(&self, key: &str) -> Option<f64> {
+        self.0.get(key).and_then(Value::as_f64)
+    }
+}
+
+#[derive(Default)]
+struct Reader {
+    params: Parameters,
+    /// Number of calendar years, known once the horizon is read.
+    n_years: usize,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "start",
+    "years",
+    "discount_rate",
+    "perspective",
+    "benefit",
+    "destinations",
+    "segments",
+    "intervention",
+];
+const BENEFIT_KEYS: &[&str] = &[
+    "refusion",
+    "reentry_cell",
+    "initial_cell",
+    "indsats_month",
+    "indexation",
+];
+const DEST_KEYS: &[&str] = &["relapse", "cost_month", "state_month"];
+const SEGMENT_KEYS: &[&str] = &[
+    "name",
+    "initial",
+    "inflow_per_year",
+    "benefit_month",
+    "exit",
+    "initial_cell",
+];
+
+impl Reader {
+    /// A number or a distribution table at `path`, checked against `domain`.
+    fn param(&mut self, path: String, v: &Value, domain: Domain) -> Result<ParamId, Error> {
+        let dist = match v {
+            Value::Number(n) => {
+                let x = n.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
+                    Error::invalid(&path, format!("expected a finite number, got {n}"))
+                })?;
+                Dist::Fixed(x)
+            }
+            Value::Object(map) => self.dist_table(&path, map)?,
+            Value::String(s) if s.eq_ignore_ascii_case("nan") || s.contains("inf") => {
+                return Err(Error::invalid(
+                    &path,
+                    format!("expected a finite number, got {s}"),
+                ))
+            }
+            other => {
+                return Err(Error::invalid(
+                    &path,
+                    format!(
+                        "expected a number or a distribution table, got {}",
+                        type_name(other)
+                    ),
+                ))
+            }
+        };
+        let support = dist.support();
+        if !domain.admits(support) {
+            let what = if dist.is_fixed() {
+                format!("got {}", support.describe())
+            } else {
+                format!("`{}` here has support {}", dist.name(), support.describe())
+            };
+            return Err(Error::invalid(
+                &path,
+                format!("must be {}; {what}", domain.describe()),
+            ));
+        }
+        Ok(self.params.push(path, dist, domain))
+    }
+
+    fn dist_table(&self, path: &str, map: &Map<String, Value>) -> Result<Dist, Error> {
+        let name = match map.get("dist") {
+            Some(Value::String(s)) => s.as_str(),
+            Some(other) => {
+                return Err(Error::invalid(
+                    &join(path, "dist"),
+                    format!("expected the name of a distribution, got {}", type_name(other)),
+                ))
+            }
+            None => {
+                return Err(Error::invalid(
+                    path,
+                    "a table here must be a distribution with a `dist` key (e.g. { dist = \"pert\", min = 1.0, mode = 1.2, max = 1.5 })",
+                ))
+            }
+        };
+        if !dist::NAMES.contains(&name) {
+            let hint = did_you_mean(name, dist::NAMES)
+                .unwrap_or_else(|| format!("; known: {}", dist::NAMES.join(", ")));
+            return Err(Error::invalid(
+                &join(path, "dist"),
+                format!("unknown distribution `{name}`{hint}"),
+            ));
+        }
+        let allowed = dist::allowed_args(name);
+        for (key, val) in map {
+            if key == "dist" {
+                continue;
+            }
+            if !allowed.contains(&key.as_str()) {
+                let mut with_dist = allowed.to_vec();
+                with_dist.push("dist");
+                return Err(unknown_key(path, key, &with_dist));
+            }
+            if !val.as_f64().is_some_and(f64::is_finite) {
+                return Err(Error::invalid(
+                    &join(path, key),
+                    format!("expected a finite number, got {}", type_name(val)),
+                ));
+            }
+        }
+        dist::build(name, &NumArgs(map)).map_err(|e| match e.arg {
+            Some(arg) => Error::invalid(&join(path, arg), e.message),
+            None => Error::invalid(path, e.message),
+        })
+    }
+
+    fn opt_param(
+        &mut self,
+        t: &Table,
+        key: &str,
+        domain: Domain,
+        default: f64,
+    ) -> Result<ParamId, Error> {
+        match t.get(key) {
+            Some(v) => self.param(t.path(key), v, domain),
+            None => Ok(self.params.push(t.path(key), Dist::Fixed(default), domain)),
+        }
+    }
+
+    fn req_param(&mut self, t: &Table, key: &str, domain: Domain) -> Result<ParamId, Error> {
+        let v = t.required(key)?;
+        self.param(t.path(key), v, domain)
+    }
+
+    /// One value for every calendar year, or a list with exactly one per year.
+    fn per_year(
+        &mut self,
+        path: String,
+        v: &Value,
+        domain: Domain,
+    ) -> Result<PerYear<ParamId>, Error> {
+        match v {
+            Value::Array(items) => {
+                if items.len() != self.n_years {
+                    return Err(Error::invalid(
+                        &path,
+                        format!(
+                            "expected one value per calendar year of the horizon ({}), got {}",
+                            self.n_years,
+                            items.len()
+                        ),
+                    ));
+                }
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.param(index(&path, i), item, domain))
+                    .collect()
+            }
+            _ => {
+                let id = self.param(path, v, domain)?;
+                Ok(vec![id; self.n_years])
+            }
+        }
+    }
+
+    fn scenario(mut self, v: &Value) -> Result<Scenario, Error> {
+        let t = Table::new(v, "", TOP_KEYS)?;
+        let name = t.string("name")?.unwrap_or("scenario").to_string();
+        let (start_year, start_month) = parse_month("start", t.required("start")?)?;
+        let years = t
+            .integer("years", 1, 100)?
+            .ok_or_else(|| Error::invalid("years", "missing required field `years`"))?
+            as u32;
+        let calendar = Calendar {
+            start_year,
+            start_month,
+            years,
+        };
+        self.n_years = calendar.n_years();
+        let discount_rate = self.opt_param(&t, "discount_rate", Domain::AboveMinusOne, 0.0)?;
+        let perspective = match t.string("perspective")? {
+            None | Some("municipal") => Perspective::Municipal,
+            Some("state") => Perspective::State,
+            Some("public") => Perspective::Public,
+            Some(other) => {
+                let allowed = ["municipal", "state", "public"];
+                let hint = did_you_mean(other, &allowed).unwrap_or_default();
+                return Err(Error::invalid(
+                    "perspective",
+                    format!(
+                        "unknown perspective `{other}`{hint}; allowed: municipal, state, public"
+                    ),
+                ));
+            }
+        };
+
+        let empty = Value::Object(Map::new());
+        let benefit = Table::new(t.get("benefit").unwrap_or(&empty), "benefit", BENEFIT_KEYS)?;
+        let refusion = self.refusion(&benefit)?;
+        let reentry_cell = benefit
+            .integer("reentry_cell", 0, LAST_CELL as i64)?
+            .unwrap_or(LAST_CELL as i64) as usize;
+        let default_initial_cell = benefit
+            .integer("initial_cell", 0, LAST_CELL as i64)?
+            .unwrap_or(LAST_CELL as i64) as usize;
+        let indsats_month = self.opt_param(&benefit, "indsats_month", Domain::Real, 0.0)?;
+        let indexation = self.opt_param(&benefit, "indexation", Domain::AboveMinusOne, 0.0)?;
+
+        let destinations = self.destinations(t.get("destinations"))?;
+        let dest_names: Vec<&str> = destinations.iter().map(|d| d.name.as_str()).collect();
+        let segments = self.segments(t.required("segments")?, &dest_names, default_initial_cell)?;
+        let intervention = match t.get("intervention") {
+            None => None,
+            Some(v) => Some(self.intervention(v, &calendar, &segments, &dest_names)?),
+        };
+        Ok(Scenario {
+            name,
+            calendar,
+            discount_rate,
+            perspective,
+            refusion,
+            reentry_cell,
+            indsats_month,
+            indexation,
+            destinations,
+            segments,
+            intervention,
+            params: self.params,
+        })
+    }
+
+    fn refusion(&mut self, benefit: &Table) -> Result<Vec<RefusionStep>, Error> {
+        let path = benefit.path("refusion");
+        let Some(v) = benefit.get("refusion") else {
+            return Ok(DEFAULT_LADDER
+                .iter()
+                .enumerate()
+                .map(|(i, &(m, s))| RefusionStep {
+                    up_to_month: m,
+                    share: self.params.push(
+                        format!("{}[1]", index(&path, i)),
+                        Dist::Fixed(s),
+                        Domain::Real,
+                    ),
+                })
+                .collect());
+        };
+        let steps = v.as_array().ok_or_else(|| {
+            Error::invalid(
+                &path,
+                format!(
+                    "expected a list of [up to month, share] pairs, got {}",
+                    type_name(v)
+                ),
+            )
+        })?;
+        if steps.is_empty() {
+            return Err(Error::invalid(
+                &path,
+                "the refusion ladder needs at least one step",
+            ));
+        }
+        let mut out = Vec::with_capacity(steps.len());
+        let mut previous = 0u32;
+        for (i, step) in steps.iter().enumerate() {
+            let p = index(&path, i);
+            let pair = step.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
+                Error::invalid(
+                    &p,
+                    format!(
+                        "expected a pair [up to month, share], got {}",
+                        type_name(step)
+                    ),
+                )
+            })?;
+            let month = whole_number(&pair[0])
+                .filter(|m| (1..=100_000).contains(m))
+                .ok_or_else(|| {
+                    Error::invalid(
+                        &index(&p, 0),
+                        format!(
+                            "expected a plain integer month ≥ 1, got {}",
+                            describe_value(&pair[0])
+                        ),
+                    )
+                })? as u32;
+            if month <= previous {
+                return Err(Error::invalid(
+                    &index(&p, 0),
+                    format!("ladder months must increase; {month} follows {previous}"),
+                ));
+            }
+            previous = month;
+            let share = self.param(index(&p, 1), &pair[1], Domain::Share)?;
+            out.push(RefusionStep {
+                up_to_month: month,
+                share,
+            });
+        }
+        if previous < 13 {
+            return Err(Error::invalid(
+                &index(&path, steps.len() - 1),
+                format!("the last ladder step must cover month 13 onwards (≥ 13), got {previous}"),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn destinations(&mut self, v: Option<&Value>) -> Result<Vec<Destination>, Error> {
+        let Some(v) = v else {
+            return Ok(DEFAULT_DESTINATIONS
+                .iter()
+                .map(|name| {
+                    let base = join("destinations", name);
+                    Destination {
+                        name: name.to_string(),
+                        relapse: self.params.push(
+                            join(&base, "relapse"),
+                            Dist::Fixed(0.0),
+                            Domain::Real,
+                        ),
+                        cost_month: self.params.push(
+                            join(&base, "cost_month"),
+                            Dist::Fixed(0.0),
+                            Domain::Real,
+                        ),
+                        state_month: self.params.push(
+                            join(&base, "state_month"),
+                            Dist::Fixed(0.0),
+                            Domain::Real,
+                        ),
+                    }
+                })
+                .collect());
+        };
+        let map = v.as_object().ok_or_else(|| {
+            Error::invalid(
+                "destinations",
+                format!("expected a table of destinations, got {}", type_name(v)),
+            )
+        })?;
+        if map.is_empty() {
+            return Err(Error::invalid(
+                "destinations",
+                "at least one destination is needed",
+            ));
+        }
+        let mut out = Vec::with_capacity(map.len());
+        for (name, dv) in map {
+            if name.trim().is_empty() || name.contains(['.', '[', ']']) {
+                return Err(Error::invalid(
+                    "destinations",
+                    format!(
+                        "a destination needs a name without `.`, `[` or `]` (they separate \
+                         the parts of a field's path), got {name:?}"
+                    ),
+                ));
+            }
+            let path = join("destinations", name);
+            if name == BENEFIT {
+                return Err(Error::invalid(
+                    &path,
+                    "`benefit` is the origin state, not a destination",
+                ));
+            }
+            let t = Table::new(dv, &path, DEST_KEYS)?;
+            out.push(Destination {
+                name: name.clone(),
+                relapse: self.opt_param(&t, "relapse", Domain::Probability, 0.0)?,
+                cost_month: self.opt_param(&t, "cost_month", Domain::Real, 0.0)?,
+                state_month: self.opt_param(&t, "state_month", Domain::Real, 0.0)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn segments(
+        &mut self,
+        v: &Value,
+        dests: &[&str],
+        default_cell: usize,
+    ) -> Result<Vec<Segment>, Error> {
+        let items = v.as_array().ok_or_else(|| {
+            Error::invalid(
+                "segments",
+                format!("expected a list of segments, got {}", type_name(v)),
+            )
+        })?;
+        if items.is_empty() {
+            return Err(Error::invalid("segments", "at least one segment is needed"));
+        }
+        let mut out: Vec<Segment> = Vec::with_capacity(items.len());
+        for (i, sv) in items.iter().enumerate() {
+            let path = index("segments", i);
+            let t = Table::new(sv, &path, SEGMENT_KEYS)?;
+            let name = t
+                .string("name")?
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("segment {i}"));
+            if out.iter().any(|s| s.name == name) {
+                return Err(Error::invalid(
+                    &t.path("name"),
+                    format!("duplicate segment name `{name}`"),
+                ));
+            }
+            let first_param = self.params.len();
+            let initial = self.req_param(&t, "initial", Domain::Count)?;
+            let inflow_per_year = self.opt_param(&t, "inflow_per_year", Domain::Count, 0.0)?;
+            let benefit_month = self.req_param(&t, "benefit_month", Domain::Real)?;
+            let initial_cell = t
+                .integer("initial_cell", 0, LAST_CELL as i64)?
+                .map(|c| c as usize)
+                .unwrap_or(default_cell);
+            let exit_path = t.path("exit");
+            let no_exits = Value::Object(Map::new());
+            let exit_value = t.get("exit").unwrap_or(&no_exits);
+            let exit_table = Table::by_destination(exit_value, &exit_path, dests)?;
+            let exit = dests
+                .iter()
+                .map(|d| self.opt_param(&exit_table, d, Domain::Probability, 0.0))
+                .collect::<Result<Vec<_>, _>>()?;
+            self.params
+                .key_by_name(first_param, &path, &format!("segments[{name}]"));
+            out.push(Segment {
+                key: path_hash(&name),
+                name,
+                initial,
+                inflow_per_year,
+                benefit_month,
+                exit,
+                initial_cell,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+        start = "2017-01"
+        years = 2
+        [[segments]]
+        initial = 100
+        benefit_month = 10000
+        exit = { job = 0.1 }
+    "#;
+
+    fn err(text: &str) -> String {
+        match Scenario::from_toml_str(text) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn minimal_scenario_gets_defaults() {
+        let s = Scenario::from_toml_str(MINIMAL).unwrap();
+        assert_eq!(s.destinations.len(), 6);
+        assert_eq!(s.refusion.len(), 4);
+        assert_eq!(s.segments[0].initial_cell, 12);
+        assert_eq!(s.calendar.years_touched(), vec![2017, 2018]);
+        assert!(s.intervention.is_none());
+    }
+
+    #[test]
+    fn calendar_years_follow_the_start_month() {
+        let text = MINIMAL
+            .replace("2017-01", "2018-03")
+            .replace("years = 2", "years = 5");
+        let s = Scenario::from_toml_str(&text).unwrap();
+        assert_eq!(
+            s.calendar.years_touched(),
+            (2018..=2023).collect::<Vec<_>>()
+        );
+        assert_eq!(s.calendar.year_index(9), 0);
+        assert_eq!(s.calendar.year_index(10), 1);
+    }
+
+    #[test]
+    fn errors_name_the_path() {
+        let e = err(&MINIMAL.replace("job = 0.1", "job = 1.2"));
+        assert!(e.starts_with("segments[0].exit.job:"), "{e}");
+        let e = err(&MINIMAL.replace("job = 0.1", "jb = 0.1"));
+        assert!(
+            e.contains("segments[0].exit.jb") && e.contains("did you mean `job`"),
+            "{e}"
+        );
+        let e = err(&format!("yeras = 3\n{MINIMAL}"));
+        assert!(e.contains("did you mean `years`"), "{e}");
+        let e = err(&MINIMAL.replace(
+            "initial = 100",
+            "initial = { dist = \"normal\", mean = 100, sd = 5 }",
+        ));
+        assert!(e.starts_with("segments[0].initial:"), "{e}");
+        let e = err(&MINIMAL.replace(
+            "initial = 100",
+            "initial = { dist = \"pret\", min = 1, mode = 2, max = 3 }",
+        ));
+        assert!(
+            e.contains("segments[0].initial.dist") && e.contains("`pert`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn per_year_lists_must_match_the_horizon() {
+        let text = format!(
+            "{MINIMAL}\n[intervention]\nstart = \"2017-01\"\nend = \"2019-01\"\nfunding = [1, 2, 3]\n"
+        );
+        let e = err(&text);
+        assert!(e.starts_with("intervention.funding:"), "{e}");
+    }
+}
