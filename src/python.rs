@@ -11,7 +11,7 @@ use crate::engine::Mode;
 use crate::error::Error;
 use crate::run::{paths_within, run, RunOptions, RunOutput, DEFAULT_PATH_BUDGET};
 use crate::scenario::Scenario;
-use numpy::{IntoPyArray, PyArrayMethods};
+use numpy::IntoPyArray;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -39,6 +39,11 @@ fn validate<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
     d.set_item("start", sc.calendar.start_label())?;
     d.set_item("months", sc.calendar.months())?;
     d.set_item("calendar_years", sc.calendar.years_touched())?;
+    let calendar = PyDict::new(py);
+    calendar.set_item("years", sc.calendar.years_touched())?;
+    calendar.set_item("months_in_year", sc.calendar.months_in_year())?;
+    calendar.set_item("month_labels", sc.calendar.month_labels())?;
+    d.set_item("calendar", calendar)?;
     d.set_item(
         "destinations",
         sc.destinations
@@ -98,10 +103,27 @@ fn simulate<'py>(
     opts.threads = threads;
     opts.chunk_size = chunk_size;
     opts.keep_paths = keep_paths.unwrap_or_else(|| paths_within(&sc, DEFAULT_PATH_BUDGET).max(1));
+    let out = on_worker(py, progress.as_ref(), move |done, cancel| {
+        run(&sc, &opts, done, cancel)
+    })?;
+    if let Some(cb) = &progress {
+        cb.call1(py, (out.draws(),))?;
+    }
+    result_dict(py, out)
+}
 
+/// Runs `job` on a worker thread with the GIL released. The calling thread
+/// wakes every 100 ms: on Ctrl-C (or an exception from `progress`) it sets
+/// the job's cancel flag, waits for the worker to stop and raises; otherwise
+/// it calls `progress`, if given, with the job's count of finished draws.
+fn on_worker<T, F>(py: Python<'_>, progress: Option<&Py<PyAny>>, job: F) -> PyResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&AtomicU64, &AtomicBool) -> Result<T, Error> + Send + 'static,
+{
     let done = Arc::new(AtomicU64::new(0));
     let cancel = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::channel::<Result<RunOutput, Error>>();
+    let (tx, rx) = mpsc::channel::<Result<T, Error>>();
     // A Mutex makes the receiver shareable with the GIL-free closures below.
     let rx = Mutex::new(rx);
     let worker = {
@@ -109,14 +131,15 @@ fn simulate<'py>(
         std::thread::Builder::new()
             .name("indsats-run".into())
             .spawn(move || {
-                let _ = tx.send(run(&sc, &opts, &done, &cancel));
+                let _ = tx.send(job(&done, &cancel));
             })
             .map_err(|e| PyRuntimeError::new_err(format!("could not start the run: {e}")))?
     };
     let stop = |py: Python<'_>| {
         cancel.store(true, Ordering::Relaxed);
+        // Waits for the cancelled job to hand back its result (or to die).
         py.detach(|| {
-            let _ = worker_join(&rx);
+            let _ = lock(&rx).recv();
         });
     };
     let outcome = loop {
@@ -125,7 +148,7 @@ fn simulate<'py>(
             Ok(result) => break result,
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 return Err(PyRuntimeError::new_err(
-                    "internal error: the simulation thread stopped unexpectedly",
+                    "internal error: the worker thread stopped unexpectedly",
                 ))
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -134,7 +157,7 @@ fn simulate<'py>(
             stop(py);
             return Err(e);
         }
-        if let Some(cb) = &progress {
+        if let Some(cb) = progress {
             if let Err(e) = cb.call1(py, (done.load(Ordering::Relaxed),)) {
                 stop(py);
                 return Err(e);
@@ -142,41 +165,25 @@ fn simulate<'py>(
         }
     };
     let _ = worker.join();
-    let out = outcome.map_err(to_py)?;
-    if let Some(cb) = &progress {
-        cb.call1(py, (out.draws,))?;
-    }
-    result_dict(py, out)
+    outcome.map_err(to_py)
 }
 
-type Outcome = Result<RunOutput, Error>;
-
-fn lock(rx: &Mutex<mpsc::Receiver<Outcome>>) -> std::sync::MutexGuard<'_, mpsc::Receiver<Outcome>> {
+fn lock<T>(rx: &Mutex<mpsc::Receiver<T>>) -> std::sync::MutexGuard<'_, mpsc::Receiver<T>> {
     rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Waits for a cancelled run to hand back its result (or to die).
-fn worker_join(rx: &Mutex<mpsc::Receiver<Outcome>>) -> Option<Outcome> {
-    lock(rx).recv().ok()
 }
 
 fn result_dict(py: Python<'_>, out: RunOutput) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
-    let width = out.layout.width();
     d.set_item("npv_column", out.layout.npv())?;
     d.set_item("break_even_column", out.layout.break_even())?;
     d.set_item("n_years", out.layout.n_years)?;
-    let rows = out.rows.into_pyarray(py).reshape([out.draws, width])?;
-    d.set_item("rows", rows)?;
-    let paths =
-        out.paths
-            .into_pyarray(py)
-            .reshape([out.kept_paths, 2, out.months, out.n_states])?;
-    d.set_item("paths", paths)?;
+    d.set_item("rows", out.rows.into_pyarray(py))?;
+    d.set_item("paths", out.paths.into_pyarray(py))?;
     Ok(d)
 }
 
 /// The sampled values of the uncertain parameters: `(paths, array draws × parameters)`.
+/// Runs like `simulate`: on a worker thread, stopped by Ctrl-C within 100 ms.
 #[pyfunction]
 fn parameter_draws<'py>(
     py: Python<'py>,
@@ -185,12 +192,10 @@ fn parameter_draws<'py>(
     seed: u64,
 ) -> PyResult<(Vec<String>, Bound<'py, numpy::PyArray2<f64>>)> {
     let sc = parse(json)?;
-    let (paths, values) = py
-        .detach(|| crate::run::parameter_draws(&sc, draws, seed))
-        .map_err(to_py)?;
-    let n = paths.len();
-    let array = values.into_pyarray(py).reshape([draws, n])?;
-    Ok((paths, array))
+    let (paths, values) = on_worker(py, None, move |done, cancel| {
+        crate::run::parameter_draws(&sc, draws, seed, done, cancel)
+    })?;
+    Ok((paths, values.into_pyarray(py)))
 }
 
 /// Column offsets of each per-year block in a result row, for the given

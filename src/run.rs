@@ -1,35 +1,58 @@
 //! Draws in parallel: rayon over fixed chunks of draws, each draw writing its
 //! own row, so the result does not depend on the thread count or the chunk
 //! size. Progress and cancellation are atomics the caller watches and sets.
+//!
+//! Every parallel section runs in a pool built for the call, never in
+//! rayon's global pool: a process forked after using the global pool (Python's
+//! multiprocessing does so by default on Linux) would wait for its workers,
+//! which do not exist in the child, forever.
 
 use crate::engine::{simulate_draw, DrawKey, Mode, PathSink, Workspace};
 use crate::error::Error;
 use crate::model::DrawModel;
 use crate::outputs::Layout;
 use crate::scenario::Scenario;
+use ndarray::{Array, Array2, Array4, ArrayView1, Axis, Dimension, Ix2, Ix4};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// More worker threads than this is a mistake, not a machine.
 const MAX_THREADS: usize = 4096;
 
-/// A zeroed buffer of `rows × width` values, or an error (never an abort) when
-/// the size overflows or the memory cannot be had.
-fn zeroed(rows: usize, width: usize, what: &str) -> Result<Vec<f64>, Error> {
+/// A zeroed array of shape `dim` (draws first), or an error (never an
+/// abort) when the size overflows or the memory cannot be had.
+fn zeroed<D: Dimension>(dim: D, what: &str) -> Result<Array<f64, D>, Error> {
+    let (draws, per_draw) = (
+        dim[0],
+        dim.slice()[1..]
+            .iter()
+            .try_fold(1usize, |n, &m| n.checked_mul(m)),
+    );
     let too_big = || {
+        let width = per_draw.map_or_else(|| "too many".to_string(), |w| w.to_string());
         Error::Options(format!(
-            "not enough memory for {what}: {rows} draws × {width} values; run fewer draws \
+            "not enough memory for {what}: {draws} draws × {width} values; run fewer draws \
              (or keep fewer monthly paths with keep_paths)"
         ))
     };
-    let len = rows.checked_mul(width).ok_or_else(too_big)?;
+    let len = per_draw
+        .and_then(|w| w.checked_mul(draws))
+        .ok_or_else(too_big)?;
     // Ask first, fallibly; then take zeroed pages from the allocator, which
     // are only touched as the draws fill them (writing zeros here would cost
     // seconds on a large run before it could be cancelled).
     Vec::<f64>::new()
         .try_reserve_exact(len)
         .map_err(|_| too_big())?;
-    Ok(vec![0.0; len])
+    Array::from_shape_vec(dim, vec![0.0; len]).map_err(|_| too_big())
+}
+
+/// A pool of `threads` workers (`None`: one per core) for one call.
+fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Options(format!("could not start worker threads: {e}")))
 }
 
 /// Default budget for kept monthly stock paths (bytes).
@@ -81,23 +104,25 @@ impl RunOptions {
     }
 }
 
-/// The outputs of a run: one row per draw, and monthly stock paths
-/// `[draw][arm][month][state]` for the first `kept_paths` draws.
+/// The outputs of a run: one row per draw, and the monthly stocks of the
+/// first draws.
 #[derive(Debug, Clone)]
 pub struct RunOutput {
     pub layout: Layout,
-    pub draws: usize,
-    pub rows: Vec<f64>,
-    pub kept_paths: usize,
-    pub paths: Vec<f64>,
-    pub months: usize,
-    pub n_states: usize,
+    /// `[draw, column]`, columns as in [`Layout`].
+    pub rows: Array2<f64>,
+    /// `[draw, arm, month, state]` for the first kept draws; state 0 is
+    /// benefit, `1 + k` destination `k`.
+    pub paths: Array4<f64>,
 }
 
 impl RunOutput {
-    pub fn row(&self, draw: usize) -> &[f64] {
-        let w = self.layout.width();
-        &self.rows[draw * w..(draw + 1) * w]
+    pub fn draws(&self) -> usize {
+        self.rows.nrows()
+    }
+
+    pub fn row(&self, draw: usize) -> ArrayView1<'_, f64> {
+        self.rows.row(draw)
     }
 }
 
@@ -117,51 +142,48 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Result<RunOutput, Error> {
     opts.check()?;
-    let n_years = sc.calendar.n_years();
     let n_dest = sc.destinations.len();
-    let layout = Layout::new(n_years, n_dest);
-    let width = layout.width();
-    let months = sc.calendar.months();
-    let n_states = n_dest + 1;
-    let path_width = 2 * months * n_states;
+    let layout = Layout::new(sc.calendar.n_years(), n_dest);
     let kept_paths = opts.keep_paths.min(opts.draws);
-
-    let mut rows = zeroed(opts.draws, width, "the results")?;
-    let mut paths = zeroed(kept_paths, path_width, "the monthly stock paths")?;
+    let mut rows = zeroed(Ix2(opts.draws, layout.width()), "the results")?;
+    let path_shape = Ix4(kept_paths, 2, sc.calendar.months(), n_dest + 1);
+    let mut paths = zeroed(path_shape, "the monthly stock paths")?;
     let chunk = opts.chunk_size.min(opts.draws);
 
-    // Pair each chunk of rows with its (possibly empty) slice of paths.
-    let mut path_chunks: Vec<&mut [f64]> = Vec::with_capacity(opts.draws.div_ceil(chunk));
-    let mut rest: &mut [f64] = &mut paths;
-    for c in 0..opts.draws.div_ceil(chunk) {
-        let first = c * chunk;
-        let with_paths = kept_paths.saturating_sub(first).min(chunk);
-        let (head, tail) = rest.split_at_mut(with_paths * path_width);
-        path_chunks.push(head);
-        rest = tail;
-    }
-
     let work = || {
-        rows.par_chunks_mut(chunk * width)
-            .zip(path_chunks.into_par_iter())
+        // Each chunk of rows with the paths of its draws, where they are kept.
+        let with_paths = paths.axis_chunks_iter_mut(Axis(0), chunk).len();
+        let path_chunks = paths
+            .axis_chunks_iter_mut(Axis(0), chunk)
+            .into_par_iter()
+            .map(Some)
+            .chain(
+                (with_paths..opts.draws.div_ceil(chunk))
+                    .into_par_iter()
+                    .map(|_| None),
+            );
+        rows.axis_chunks_iter_mut(Axis(0), chunk)
+            .into_par_iter()
+            .zip(path_chunks)
             .enumerate()
-            .try_for_each(|(c, (row_chunk, path_chunk))| {
+            .try_for_each(|(c, (mut row_chunk, path_chunk))| {
                 let mut ws = Workspace::new(sc.segments.len(), n_dest);
-                for (i, row) in row_chunk.chunks_mut(width).enumerate() {
+                let mut sinks = path_chunk.into_iter().flat_map(|p| p.into_outer_iter_mut());
+                for (i, mut row) in row_chunk.outer_iter_mut().enumerate() {
                     if cancel.load(Ordering::Relaxed) {
                         return Err(Error::Cancelled);
                     }
                     let draw = (c * chunk + i) as u64;
                     let values = sc.params.sample(opts.seed, draw)?;
                     let model = DrawModel::new(sc, &values);
-                    let sink = path_chunk
-                        .chunks_mut(path_width)
-                        .nth(i)
-                        .map(|out| PathSink { out });
+                    let sink = sinks.next().map(|p| PathSink {
+                        out: p.into_slice().expect("a draw's paths are contiguous"),
+                    });
                     let key = DrawKey {
                         seed: opts.seed,
                         draw,
                     };
+                    let row = row.as_slice_mut().expect("a row is contiguous");
                     let done =
                         simulate_draw(&model, opts.mode, key, &layout, &mut ws, row, sink, cancel);
                     if !done {
@@ -172,19 +194,11 @@ pub fn run(
                 Ok(())
             })
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Options(format!("could not start worker threads: {e}")))?;
-    pool.install(work)?;
+    pool(opts.threads)?.install(work)?;
     Ok(RunOutput {
         layout,
-        draws: opts.draws,
         rows,
-        kept_paths,
         paths,
-        months,
-        n_states,
     })
 }
 
@@ -193,30 +207,42 @@ pub fn run_simple(sc: &Scenario, opts: &RunOptions) -> Result<RunOutput, Error> 
     run(sc, opts, &AtomicU64::new(0), &AtomicBool::new(false))
 }
 
-/// The sampled values of the uncertain parameters, `[draw][parameter]`, with
-/// their paths: exactly the values the engine uses in each draw.
+/// The sampled values of the uncertain parameters, `[draw, parameter]`, with
+/// their paths: exactly the values the engine uses in each draw. `progress`
+/// counts finished draws; setting `cancel` stops within one draw per worker
+/// with `Error::Cancelled`.
 pub fn parameter_draws(
     sc: &Scenario,
     draws: usize,
     seed: u64,
-) -> Result<(Vec<String>, Vec<f64>), Error> {
+    progress: &AtomicU64,
+    cancel: &AtomicBool,
+) -> Result<(Vec<String>, Array2<f64>), Error> {
     let uncertain = sc.params.uncertain();
     let paths = uncertain
         .iter()
         .map(|&i| sc.params[i].path.clone())
         .collect();
-    let mut values = zeroed(draws, uncertain.len(), "the parameter draws")?;
+    let mut values = zeroed(Ix2(draws, uncertain.len()), "the parameter draws")?;
     if !uncertain.is_empty() {
-        values
-            .par_chunks_mut(uncertain.len())
-            .enumerate()
-            .try_for_each(|(draw, row)| {
-                let all = sc.params.sample(seed, draw as u64)?;
-                for (out, &i) in row.iter_mut().zip(&uncertain) {
-                    *out = all[i];
-                }
-                Ok::<(), Error>(())
-            })?;
+        let work = || {
+            values
+                .axis_iter_mut(Axis(0))
+                .into_par_iter()
+                .enumerate()
+                .try_for_each(|(draw, mut row)| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(Error::Cancelled);
+                    }
+                    let all = sc.params.sample(seed, draw as u64)?;
+                    for (out, &i) in row.iter_mut().zip(&uncertain) {
+                        *out = all[i];
+                    }
+                    progress.fetch_add(1, Ordering::Relaxed);
+                    Ok(())
+                })
+        };
+        pool(None)?.install(work)?;
     }
     Ok((paths, values))
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the pure-Rust core through its public API.
 
 use indsats::{run_simple, Mode, RunOptions, Scenario};
+use ndarray::s;
 
 const SCENARIO: &str = r#"
 name = "integration"
@@ -61,27 +62,21 @@ fn persons_are_conserved_every_month() {
     let sc = scenario();
     let out = run_simple(&sc, &RunOptions::new(40, 7, Mode::Stochastic)).unwrap();
     let initial = 250.0 + 90.0;
-    let (months, states) = (out.months, out.n_states);
-    for d in 0..out.draws {
+    let months = out.paths.shape()[2];
+    for d in 0..out.draws() {
         let row = out.row(d);
         // Month-by-month totals never fall below the initial stock and agree across arms.
         for t in 0..months {
-            let total = |arm: usize| -> f64 {
-                let base = ((d * 2 + arm) * months + t) * states;
-                out.paths[base..base + states].iter().sum()
-            };
+            let total = |arm: usize| -> f64 { out.paths.slice(s![d, arm, t, ..]).sum() };
             assert_eq!(total(0), total(1));
             assert!(total(0) >= initial);
-            assert!(out.paths[((d * 2) * months + t) * states..][..states]
-                .iter()
-                .all(|&x| x >= 0.0));
+            assert!(out.paths.slice(s![d, .., t, ..]).iter().all(|&x| x >= 0.0));
         }
         // At the horizon end the total equals the initial stock plus all inflow.
         let inflow: f64 = (0..out.layout.n_years)
             .map(|y| row[out.layout.shared(4, y)])
             .sum();
-        let last = ((d * 2) * months + months - 1) * states;
-        let total_last: f64 = out.paths[last..last + states].iter().sum();
+        let total_last: f64 = out.paths.slice(s![d, 0, months - 1, ..]).sum();
         assert_eq!(total_last, initial + inflow);
     }
 }
@@ -132,7 +127,7 @@ fn absurd_sizes_are_errors_not_aborts() {
     assert!(err.to_string().contains("not enough memory"), "{err}");
     let mut opts = RunOptions::new(3, 1, Mode::MeanField);
     opts.chunk_size = usize::MAX;
-    assert_eq!(run_simple(&sc, &opts).unwrap().draws, 3);
+    assert_eq!(run_simple(&sc, &opts).unwrap().draws(), 3);
     opts.threads = Some(1_000_000);
     assert!(run_simple(&sc, &opts).is_err());
 }
