@@ -8,6 +8,8 @@ __all__ = ["__version__", "parameter_draws", "row_blocks", "simulate", "validate
 
 __version__: str
 
+# The description of a valid scenario; its "calendar" is a dict of "years"
+# (list[int]), "months_in_year" (list[int]) and "month_labels" (list[str], "YYYY-MM").
 def validate(json: str) -> dict[str, Any]: ...
 def simulate(
     json: str,
