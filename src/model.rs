@@ -278,3 +278,137 @@ impl DrawModel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scenario whose intervention is `intervention` (TOML), from March
+    /// 2018 to the end of 2019, with fixed parameters; its draw 0.
+    fn draw(intervention: &str) -> DrawModel {
+        let text = format!(
+            r#"
+            start = "2018-01"
+            years = 2
+            [destinations]
+            job = {{ relapse = 0.2 }}
+            education = {{ relapse = 0.1 }}
+            other = {{}}
+            [[segments]]
+            initial = 100
+            benefit_month = 10000
+            exit = {{ job = 0.1 }}
+            [intervention]
+            start = "2018-03"
+            end = "2020-01"
+            {intervention}
+            "#
+        );
+        let sc = Scenario::from_toml_str(&text).expect("a valid scenario");
+        let values = sc.params.sample(0, 0).expect("fixed values");
+        DrawModel::new(&sc, &values)
+    }
+
+    fn effect(m: &DrawModel, t: usize, b_t: f64) -> Effect {
+        let mut out = Effect::none(m.n_dest);
+        m.effect(t, b_t, &mut out);
+        out
+    }
+
+    const COMPONENT: &str = r#"
+        [[intervention.components]]
+        coverage = 1.0
+        hr = { job = 2.0, education = 0.5 }
+        relapse_hr = { job = 0.6 }
+    "#;
+
+    #[test]
+    fn the_ramp_raises_each_ratio_to_the_power_rho() {
+        let m = draw(&format!("ramp_months = 4\n{COMPONENT}"));
+        // The intervention starts in month 2: ρ = 1/4, 2/4, 3/4, then 1.
+        for (t, rho) in [(2, 0.25), (3, 0.5), (4, 0.75), (5, 1.0), (20, 1.0)] {
+            let e = effect(&m, t, 50.0);
+            assert!(e.active);
+            assert_eq!(e.hazard_ratio, [2f64.powf(rho), 0.5f64.powf(rho), 1.0]);
+            assert_eq!(e.relapse_ratio, [0.6f64.powf(rho), 1.0, 1.0]);
+        }
+        // Before the start and from the end on: no effect.
+        for t in [0, 1] {
+            let e = effect(&m, t, 50.0);
+            assert!(!e.active);
+            assert_eq!(e.hazard_ratio, [1.0; 3]);
+            assert_eq!(e.relapse_ratio, [1.0; 3]);
+        }
+        let without_ramp = draw(COMPONENT);
+        assert_eq!(effect(&without_ramp, 2, 50.0).hazard_ratio, [2.0, 0.5, 1.0]);
+    }
+
+    #[test]
+    fn max_hr_caps_the_caseload_ratio() {
+        // 100 persons at 50 cases per caseworker need 2; 2 more halve the caseload.
+        let extra = "caseload = { base = 50, extra_fte = 2, fte_cost_year = 1200, elasticity = 1.0";
+        let uncapped = draw(&format!("{extra} }}"));
+        assert_eq!(effect(&uncapped, 2, 100.0).hazard_ratio, [2.0, 2.0, 1.0]);
+        let capped = draw(&format!("{extra}, max_hr = 1.5 }}"));
+        assert_eq!(effect(&capped, 2, 100.0).hazard_ratio, [1.5, 1.5, 1.0]);
+        let loose = draw(&format!("{extra}, max_hr = 3 }}"));
+        assert_eq!(effect(&loose, 2, 100.0).hazard_ratio, [2.0, 2.0, 1.0]);
+        let target = draw(
+            "caseload = { base = 60, target = 20, fte_cost_year = 1200, elasticity = 1.0, \
+             max_hr = 1.5, affects = [\"other\"] }",
+        );
+        assert_eq!(effect(&target, 2, 100.0).hazard_ratio, [1.0, 1.0, 1.5]);
+    }
+
+    #[test]
+    fn an_empty_target_stock_changes_no_hazard_but_pays_fixed_costs() {
+        let extra = draw(&format!(
+            "caseload = {{ base = 50, extra_fte = 2, fte_cost_year = 1200, elasticity = 1.0 }}\n\
+             {COMPONENT}\ncost_month = 300\nfixed_year = 2400"
+        ));
+        let e = effect(&extra, 2, 0.0);
+        assert!(e.active);
+        assert_eq!(e.hazard_ratio, [1.0; 3]);
+        // Retention acts on the destination stocks, which B_T does not measure.
+        assert_eq!(e.relapse_ratio, [0.6, 1.0, 1.0]);
+        // Extra caseworkers and the component's fixed cost are paid; nobody is enrolled.
+        assert_eq!(e.cost, 2.0 * 100.0 + 200.0);
+        let target =
+            draw("caseload = { base = 50, target = 25, fte_cost_year = 1200, elasticity = 1.0 }");
+        let e = effect(&target, 2, 0.0);
+        assert_eq!(
+            (e.hazard_ratio.as_slice(), e.cost),
+            ([1.0; 3].as_slice(), 0.0)
+        );
+        // With a stock, target mode pays for the caseworkers the target needs.
+        let e = effect(&target, 2, 100.0);
+        assert_eq!(e.cost, (100.0 / 25.0 - 100.0 / 50.0) * 100.0);
+        assert_eq!(e.hazard_ratio, [2.0, 2.0, 1.0]);
+    }
+
+    #[test]
+    fn one_off_is_charged_in_the_start_month_only() {
+        let m = draw(&format!("{COMPONENT}\none_off = 5000\nfixed_year = 1200"));
+        assert_eq!(effect(&m, 1, 10.0).cost, 0.0);
+        assert_eq!(effect(&m, 2, 10.0).cost, 5000.0 + 100.0);
+        assert_eq!(effect(&m, 3, 10.0).cost, 100.0);
+        assert_eq!(effect(&m, 23, 10.0).cost, 100.0);
+    }
+
+    #[test]
+    fn participants_are_capped_at_the_target_stock() {
+        let m = draw(
+            "[[intervention.components]]\nparticipants = [30, 60]\ncost_month = 10\n\
+             hr = { job = 3.0 }",
+        );
+        // 2018: 30 of 20 persons on benefit: all 20 enrolled, the whole stock at HR 3.
+        let e = effect(&m, 2, 20.0);
+        assert_eq!((e.hazard_ratio[0], e.cost), (3.0, 200.0));
+        // 30 of 60: half the stock, ratio 1 + ½ (3 − 1).
+        let e = effect(&m, 2, 60.0);
+        assert_eq!((e.hazard_ratio[0], e.cost), (2.0, 300.0));
+        // 2019 (month 12 on): 60 participants.
+        let e = effect(&m, 12, 120.0);
+        assert_eq!((e.hazard_ratio[0], e.cost), (2.0, 600.0));
+    }
+}
