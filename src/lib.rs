@@ -1,15 +1,27 @@
 //! indsats: Monte Carlo business cases for investments in aktivitetsparate
 //! social-assistance recipients (the model of MODEL.md).
 //!
-//! How data flows: a scenario file (JSON value) is read and validated by
-//! [`scenario`], which collects every number into a flat list of parameters
-//! ([`dist`] distributions keyed by field path). [`run`](mod@run) spreads the draws over
-//! threads; for each draw, [`model`] samples the parameters (from [`rng`]
-//! streams keyed by seed, draw and path) and compiles hazards and cost rates;
-//! [`engine`] steps both arms month by month on shared random numbers (exact
-//! inverse-CDF counts from [`sampling`]); [`outputs`] defines the per-draw row
-//! of yearly results, NPV and break-even. `python.rs` is the only file that
-//! knows pyo3.
+//! How data flows. A scenario file (a JSON value; TOML and Python dicts are
+//! converted to it) is read and validated by [`scenario`] (its `reader`, with
+//! a field path in every error) into a [`Scenario`]: the model's types,
+//! declared once in `scenario/mod.rs` and generic over what a number is
+//! ([`resolve`]). As read, every number is a [`ParamId`](resolve::ParamId) into
+//! the scenario's [`params`] (each a [`dist`] distribution keyed by its field
+//! path; beta, PERT and gamma quantiles from [`inverse`]). [`run`](mod@run)
+//! spreads the draws over the threads of a pool of its own; for each draw the
+//! parameters are sampled from [`rng`] streams keyed by seed, draw and path,
+//! and [`Resolve`](resolve::Resolve) gives the draw's `Scenario<f64>`, from
+//! which [`model`] derives the per-draw tables (monthly hazards,
+//! refusion-weighted benefit costs, discount factors) and the intervention's
+//! monthly effect. [`engine`] steps both arms month by month on shared random
+//! numbers, drawing exact inverse-CDF counts from [`sampling`] (one module per
+//! method; the special functions it shares with [`inverse`] are in
+//! [`special`]), and writes the draw's row, laid out by [`outputs`] (yearly
+//! results, NPV, break-even), and its monthly stocks into `ndarray` arrays
+//! that Python receives without a copy. The model's fixed words — duration
+//! cells, default destinations and refusion ladder, what counts as job and
+//! education — are in [`vocabulary`], the calendar of months and years in
+//! [`scenario::calendar`]. `python.rs` is the only file that knows pyo3.
 #![deny(unsafe_code)]
 
 pub mod dist;

@@ -1,7 +1,7 @@
 //! What a number of a scenario is: a parameter id as read, an `f64` in a draw.
 //!
 //! The scenario types ([`crate::scenario`]) are declared once, generic over
-//! their number type `N`, by [`scenario_types!`]. A scenario as read has
+//! their number type `N`, by `scenario_types!`. A scenario as read has
 //! `N = ParamId`: every number is an index into its list of parameters. One
 //! draw's scenario has `N = f64`. [`Resolve`] turns the first into the second
 //! with that draw's sampled values; the macro writes it field by field, so a

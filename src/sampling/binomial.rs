@@ -143,7 +143,7 @@ impl Binomial {
     /// stochastic Ballerup draw about 7 % faster). Then the counts for the
     /// Cornish–Fisher guess get their normal deviates, and the block its
     /// guesses together, in vector registers without a branch
-    /// ([`cornish_fisher_block`]; a guess alone is a chain of some 40 ns);
+    /// (`cornish_fisher_block`; a guess alone is a chain of some 40 ns);
     /// only the counts left open after that take a branch and a call.
     #[inline(always)]
     pub fn quantiles(&self, n: &[f64], u: &[f64], deviates: &mut [f64], out: &mut [f64]) {
