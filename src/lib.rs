@@ -1,8 +1,10 @@
 //! indsats: Monte Carlo business cases for investments in aktivitetsparate
 //! social-assistance recipients (the model of MODEL.md).
 //!
-//! How data flows: a scenario file (JSON value) is read and validated by
-//! [`scenario`], which collects every number into a flat list of parameters
+//! How data flows: a scenario file (JSON value) has its references to Danish
+//! figures and rates (`{ dk = .. }`, `{ rate = .. }`) replaced by [`resolve`]
+//! from the reference data of [`dk`] (`data/*.toml`), then is read and
+//! validated by [`scenario`], which collects every number into a flat list of parameters
 //! ([`dist`] distributions keyed by field path). [`run`](mod@run) spreads the draws over
 //! threads; for each draw, [`model`] samples the parameters (from [`rng`]
 //! streams keyed by seed, draw and path) and compiles hazards and cost rates;
@@ -13,11 +15,13 @@
 #![deny(unsafe_code)]
 
 pub mod dist;
+pub mod dk;
 pub mod engine;
 pub mod error;
 pub mod inverse;
 pub mod model;
 pub mod outputs;
+pub mod resolve;
 pub mod rng;
 pub mod run;
 pub mod sampling;

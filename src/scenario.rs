@@ -184,7 +184,7 @@ impl Scenario {
     }
 
     pub fn from_value(value: &Value) -> Result<Self, Error> {
-        Reader::default().scenario(value)
+        Reader::default().scenario(&crate::resolve::resolve(value)?)
     }
 }
 
