@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BUILD_STAMP := $(VENV)/.built
-RUST_SRC := $(shell find src -name "*.rs") Cargo.toml pyproject.toml
+RUST_SRC := $(shell find src -name "*.rs") $(wildcard data/*.toml) Cargo.toml pyproject.toml
 PY_SRC := $(wildcard python/indsats/*.py python/indsats/*.pyi)
 DRAWS ?= 10000
 OUT ?= out
@@ -52,7 +52,6 @@ test: lint build ## Every check: lint, cargo test, pytest (tests and notebooks)
 
 .PHONY: bench
 bench: build ## Speed figures: indsats vs the NumPy baseline, scaling, memory
-	$(PY) -c "import indsats, pathlib; pathlib.Path('target/ballerup.json').write_text(indsats.Scenario.from_toml('scenarios/ballerup.toml').to_json())"
 	cargo bench --bench engine
 	$(PY) benches/bench.py
 

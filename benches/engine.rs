@@ -6,16 +6,13 @@ use std::time::Instant;
 
 const REPEATS: usize = 3;
 
-/// The Ballerup scenario as the engine sees it. `make bench` writes it to
-/// `target/ballerup.json` with every `{ rate = .. }` / `{ dk = .. }` reference to
-/// official figures resolved by the Python facade, so both benchmarks time the
-/// same calibrated scenario.
+/// The Ballerup scenario, read from its TOML file by the core (which resolves
+/// the `{ rate = .. }` / `{ dk = .. }` references to official figures itself),
+/// the same calibrated scenario that `bench.py` times through Python.
 fn ballerup() -> Scenario {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/ballerup.json");
-    let text = std::fs::read_to_string(path).unwrap_or_else(|err| {
-        panic!("{path}: {err}; run `make bench`, which writes it from scenarios/ballerup.toml")
-    });
-    Scenario::from_json_str(&text).unwrap_or_else(|err| panic!("{path}: {err}"))
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/ballerup.toml");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{path}: {err}"));
+    Scenario::from_toml_str(&text).unwrap_or_else(|err| panic!("{path}: {err}"))
 }
 
 /// Best-of-`REPEATS` draws per second, after one warm-up run.

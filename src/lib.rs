@@ -2,7 +2,9 @@
 //! social-assistance recipients (the model of MODEL.md).
 //!
 //! How data flows. A scenario file (a JSON value; TOML and Python dicts are
-//! converted to it) is read and validated by [`scenario`] (its `reader`, with
+//! converted to it) has its references to Danish figures and rates
+//! (`{ dk = .. }`, `{ rate = .. }`) replaced by [`references`] from the
+//! reference data of [`dk`] (`data/*.toml`), then is read and validated by [`scenario`] (its `reader`, with
 //! a field path in every error) into a [`Scenario`]: the model's types,
 //! declared once in `scenario/mod.rs` and generic over what a number is
 //! ([`resolve`]). As read, every number is a [`ParamId`](resolve::ParamId) into
@@ -25,12 +27,14 @@
 #![deny(unsafe_code)]
 
 pub mod dist;
+pub mod dk;
 pub mod engine;
 pub mod error;
 pub mod inverse;
 pub mod model;
 pub mod outputs;
 pub mod params;
+pub mod references;
 pub mod resolve;
 pub mod rng;
 pub mod run;

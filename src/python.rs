@@ -212,8 +212,76 @@ fn row_blocks(
         .collect()
 }
 
+/// Plain Python values (dicts, lists, numbers) of a JSON value.
+fn json_to_py<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?
+        .call_method1("loads", (value.to_string(),))
+}
+
+fn reference_data() -> PyResult<&'static crate::dk::Data> {
+    crate::dk::data().map_err(PyRuntimeError::new_err)
+}
+
+/// The scenario (JSON text) with every reference to a Danish figure or rate
+/// (`{ rate = .. }`, `{ dk = .. }`) replaced, as JSON text.
+#[pyfunction]
+fn resolve(json: &str) -> PyResult<String> {
+    let value: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| PyValueError::new_err(format!("not valid JSON: {e}")))?;
+    let resolved = crate::references::resolve(&value).map_err(to_py)?;
+    Ok(resolved.to_string())
+}
+
+/// The Danish reference data (`data/*.toml`) as plain dicts and lists.
+#[pyfunction]
+fn dk_data(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    json_to_py(py, &reference_data()?.export())
+}
+
+/// The figure called `name` as a dict; `ValueError` with a suggestion if there is none.
+#[pyfunction]
+fn dk_figure<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    let figure = reference_data()?
+        .figure(name)
+        .map_err(PyValueError::new_err)?;
+    json_to_py(py, &serde_json::json!(figure))
+}
+
+/// The monthly rate of `group` in `year` (an int) with its source, as a dict;
+/// extrapolated beyond the table. `ValueError` for an unknown group or a year
+/// outside the supported years.
+#[pyfunction]
+fn dk_rate_entry<'py>(
+    py: Python<'py>,
+    group: &str,
+    year: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let data = reference_data()?;
+    data.group(group).map_err(PyValueError::new_err)?;
+    let is_int = year.is_instance_of::<pyo3::types::PyInt>()
+        && !year.is_instance_of::<pyo3::types::PyBool>();
+    let year = match year.extract::<i64>() {
+        Ok(y) if is_int => y,
+        _ => {
+            let shown = year.repr()?.to_string();
+            return Err(PyValueError::new_err(format!(
+                "rate group '{group}': {}",
+                data.year_error(&shown)
+            )));
+        }
+    };
+    let rate = data
+        .rate_entry(group, year)
+        .map_err(PyValueError::new_err)?;
+    json_to_py(py, &serde_json::json!(rate))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(resolve, m)?)?;
+    m.add_function(wrap_pyfunction!(dk_data, m)?)?;
+    m.add_function(wrap_pyfunction!(dk_figure, m)?)?;
+    m.add_function(wrap_pyfunction!(dk_rate_entry, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
     m.add_function(wrap_pyfunction!(row_blocks, m)?)?;

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import copy
+import json
 import math
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from indsats import dk
+from indsats import Scenario, _core, dk
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 # --- rates ------------------------------------------------------------------------------------
 
@@ -469,3 +477,141 @@ def test_docstring_toml_example_resolves() -> None:
     assert out["destinations"]["pension"]["cost_month"] == pytest.approx(18642 * 0.8)
     assert out["intervention"]["caseload"]["elasticity"]["dist"] == "triangular"
     assert out["benefit"]["refusion"] == dk.REFUSION_LADDER_2016
+
+
+# --- the data files and the core's resolver ---------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORDED = tomllib.loads(
+    (ROOT / "tests" / "fixtures" / "resolved_by_python.toml").read_text(encoding="utf-8")
+)
+
+
+def _bits(value: Any) -> Any:
+    """``value`` with every float as its exact hex form, so ``==`` compares bits and types."""
+    if isinstance(value, float):
+        return ("float", value.hex())
+    if isinstance(value, dict):
+        return {k: _bits(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_bits(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("case", RECORDED["references"], ids=lambda c: json.dumps(c["ref"]))
+def test_references_resolve_as_the_python_resolver_did(case: dict[str, Any]) -> None:
+    scenario = {"x": case["ref"]} | ({"start": case["start"]} if "start" in case else {})
+    if "error" in case:
+        with pytest.raises(ValueError) as err:
+            dk.resolve_references(scenario)
+        assert str(err.value) == case["error"]
+        with pytest.raises(ValueError) as err:
+            _core.resolve(json.dumps(scenario))
+        assert str(err.value) == case["error"]
+    else:
+        assert _bits(dk.resolve_references(scenario)["x"]) == _bits(case["resolved"])
+        assert _bits(json.loads(_core.resolve(json.dumps(scenario)))["x"]) == _bits(
+            case["resolved"]
+        )
+
+
+@pytest.mark.parametrize("name", sorted(RECORDED["scenarios"]))
+def test_shipped_scenarios_resolve_as_the_python_resolver_did(name: str) -> None:
+    sc = Scenario.from_toml(ROOT / "scenarios" / f"{name}.toml")
+    assert _bits(sc.to_dict()) == _bits(RECORDED["scenarios"][name])
+    raw = sc.raw_dict()
+    assert "dk" in json.dumps(raw)  # the references are kept
+    assert _bits(json.loads(_core.resolve(json.dumps(raw)))) == _bits(RECORDED["scenarios"][name])
+
+
+def test_numbers_that_are_not_references_keep_their_exact_value() -> None:
+    given = {
+        "a": 0.30000000000000004,
+        "b": 2**70,
+        "c": (1, 2.5),
+        "d": {"dk": "MENTOR_HOUR", "dist": "fixed"},
+    }
+    out = dk.resolve_references(given)
+    assert _bits(out) == _bits({"a": 0.30000000000000004, "b": 2**70, "c": [1, 2.5], "d": 400.0})
+    with pytest.raises(ValueError, match=r"^a\.b: expected a finite number, got nan"):
+        dk.resolve_references({"a": {"b": math.nan}})
+
+
+def test_figures_are_module_attributes_read_from_the_data() -> None:
+    data = _core.dk_data()
+    names = [f["name"] for f in data["figures"]]
+    assert names == [f.name for f in dk.figures()]
+    assert set(names) <= set(dir(dk))
+    assert dk.CASEWORKER_FTE_COST_YEAR is dk.figure("CASEWORKER_FTE_COST_YEAR")
+    with pytest.raises(AttributeError, match="NO_SUCH_FIGURE"):
+        dk.NO_SUCH_FIGURE  # noqa: B018
+    assert data["years"] == [1990, 2100]
+    assert [r.value for r in dk.rate_entries()] == [r["value"] for r in data["rates"]]
+
+
+def test_the_data_files_say_what_they_hold() -> None:
+    for name in ("figures", "rates", "satsregulering", "refusion"):
+        text = (ROOT / "data" / f"{name}.toml").read_text(encoding="utf-8")
+        header = text.split("\n\n", 1)[0]
+        assert header.startswith("# ") and "rebuild" in header.lower(), name
+        tomllib.loads(text)
+
+
+def test_a_year_outside_the_supported_years_is_a_value_error() -> None:
+    # Years far outside are tested in a child process below; these are quick either way.
+    for year in (1989, 2101):
+        with pytest.raises(ValueError, match=r"year must be an integer between 1990 and 2100"):
+            dk.rate_entry("kontanthjaelp_30plus_other", year)
+    with pytest.raises(ValueError, match=r"^unknown rate group 'x'"):
+        dk.rate_entry("x", 2**70)
+
+
+# A year far outside the tables used to walk every year up to it (and keep a list of them).
+# Run in a child process with a memory cap and a timeout, so a regression cannot hang the suite.
+FAR_YEARS = ("2**70", "10**18", "-(2**70)", "-5", "9999", "1e18", "2017.5")
+_FAR_YEAR_CHECK = """
+import json, sys
+from indsats import dk
+out = {}
+for text in sys.argv[1:]:
+    year = eval(text)
+    ref = {"rate": "kontanthjaelp_30plus_other", "year": year}
+    scenario = {"segments": [{"benefit_month": ref}]}
+    for name, call in (
+        ("rate", lambda: dk.rate("kontanthjaelp_30plus_other", year)),
+        ("resolve_references", lambda: dk.resolve_references(scenario)),
+    ):
+        try:
+            out[f"{name}({text})"] = repr(call())
+        except ValueError as e:
+            out[f"{name}({text})"] = str(e)
+print(json.dumps(out))
+"""
+
+
+def _cap_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+
+def test_a_year_far_outside_the_tables_is_a_quick_error_naming_the_field() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _FAR_YEAR_CHECK, *FAR_YEARS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_cap_memory,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    for text in FAR_YEARS:
+        shown = repr(eval(text))
+        assert out[f"rate({text})"] == (
+            "rate group 'kontanthjaelp_30plus_other': "
+            f"year must be an integer between 1990 and 2100, got {shown}"
+        )
+        assert out[f"resolve_references({text})"].startswith(
+            "segments[0].benefit_month: year must be an integer between 1990 and 2100, got "
+        )

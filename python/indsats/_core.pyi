@@ -4,7 +4,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["__version__", "parameter_draws", "row_blocks", "simulate", "validate"]
+__all__ = [
+    "__version__",
+    "dk_data",
+    "dk_figure",
+    "dk_rate_entry",
+    "parameter_draws",
+    "resolve",
+    "row_blocks",
+    "simulate",
+    "validate",
+]
 
 __version__: str
 
@@ -23,3 +33,7 @@ def simulate(
 ) -> dict[str, Any]: ...
 def row_blocks(n_years: int, destinations: list[str]) -> list[tuple[str, str | None, int]]: ...
 def parameter_draws(json: str, draws: int, seed: int) -> tuple[list[str], NDArray[np.float64]]: ...
+def resolve(json: str) -> str: ...
+def dk_data() -> dict[str, Any]: ...
+def dk_figure(name: str) -> dict[str, Any]: ...
+def dk_rate_entry(group: str, year: object) -> dict[str, Any]: ...

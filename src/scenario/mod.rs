@@ -170,6 +170,6 @@ impl Scenario {
     }
 
     pub fn from_value(value: &Value) -> Result<Self, Error> {
-        reader::read(value)
+        reader::read(&crate::references::resolve(value)?)
     }
 }
