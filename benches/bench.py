@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 
 import indsats
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "oracle"))
 from numpy_matrix import simulate_matrix
 from numpy_model import simulate_numpy
 

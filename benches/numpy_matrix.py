@@ -9,7 +9,7 @@ exits, ageing and relapse, and advances all of them with one batched
 vector-matrix product. Costs, measured stocks, flows and the targeted stock are
 dot products with fixed vectors.
 
-Parameters are compiled and sampled by :mod:`numpy_model`, so with the same
+Parameters are compiled and sampled by :mod:`numpy_model` (``tests/oracle/``), so with the same
 seed the results equal ``simulate_numpy(..., mode="mean_field")`` to rounding.
 Draws are processed in chunks so that the matrices stay small in memory.
 """
@@ -17,11 +17,15 @@ Draws are processed in chunks so that the matrices stay small in memory.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+# The oracle of the tests samples the parameters: one copy of the model's inputs.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "oracle"))
 from numpy_model import (
     N_CELLS,
     Caseload,
