@@ -161,10 +161,12 @@ def simulate_vector(
 def _last_destination(probs: np.ndarray) -> np.ndarray:
     """Index of the last destination with a positive exit probability (0 if none)."""
     k = probs.shape[-1]
-    return k - 1 - np.argmax(probs[..., ::-1] > 0, axis=-1)
+    return np.asarray(k - 1 - np.argmax(probs[..., ::-1] > 0, axis=-1))
 
 
-def _simulate_chunk(par: Parameters, rng: np.random.Generator, counts: str) -> dict[str, Any]:
+def _simulate_chunk(
+    par: Parameters, rng: np.random.Generator, counts: str
+) -> dict[str, np.ndarray]:
     tl = par.timeline
     draws, n_seg = par.initial.shape
     n_dest = len(par.destinations)
