@@ -62,9 +62,10 @@ def binomial_icdf(n: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
     ``u`` uniforms in [0, 1); the three broadcast together. Where ``p > 1/2``
     the walk runs on the complement ``Y = n - X`` (``x = n - min{y: P(Y ≤ y) > 1 - u}``),
     so it is never longer than about ``n · min(p, 1 - p)`` steps and the count
-    still grows with ``u``. Raises ``ValueError`` if a walk's start ``P(X = 0)``
-    would underflow (about ``n · min(p, 1 - p) > 690``): such counts are beyond
-    a walk from 0.
+    still grows with ``u``. Exact up to the rounding of the summed CDF, which
+    matters only for uniforms within about 1e-15 of 0 or 1. Raises
+    ``ValueError`` if a walk's start ``P(X = 0)`` would underflow (about
+    ``n · min(p, 1 - p) > 690``): such counts are beyond a walk from 0.
     """
     n, p, u = np.broadcast_arrays(n, p, u)
     shape = n.shape
