@@ -373,10 +373,15 @@ def contenders(sc: indsats.Scenario, chunks: dict[str, int], one_thread: bool) -
 
 
 def size_run(c: Contender, aim: float) -> None:
-    """Draws for one run of about ``aim`` seconds (a multiple of the chunk), from a probe."""
-    probe = max(c.step, 16)
-    per_draw = timed(partial(c.run, probe)) / probe
-    draws = max(probe, int(aim / per_draw))
+    """Draws for one run of about ``aim`` seconds (a multiple of the chunk).
+
+    Sized in two probes, the second a quarter of the aim, so that the fixed cost
+    of a call (thread start-up, compiling the scenario) does not shrink the run.
+    """
+    draws = max(c.step, 64)
+    for share in (0.25, 1.0):
+        per_draw = timed(partial(c.run, draws)) / draws
+        draws = max(c.step, int(share * aim / per_draw))
     c.draws = max(c.step, draws // c.step * c.step)
 
 
