@@ -170,10 +170,9 @@ def _simulate_chunk(
 ) -> dict[str, np.ndarray]:
     tl = par.timeline
     draws, n_seg = par.initial.shape
-    n_dest = len(par.destinations)
-    n_months, n_years = tl.months, len(tl.years)
+    space = StateSpace(n_seg, len(par.destinations))
+    n_dest, n_months, n_years = space.n_dest, tl.months, len(tl.years)
     year_of_month, months_per_year = tl.year_of_month, tl.months_per_year
-    space = StateSpace(n_seg, n_dest)
     iv = par.intervention
     targeted = iv.targeted if iv is not None else np.zeros(n_seg, dtype=bool)
     stochastic = counts != "mean_field"
