@@ -221,6 +221,17 @@ def load_average() -> str:
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+def busy_warning() -> str | None:
+    """A warning when other work holds a core: the second thread's figures suffer most."""
+    load = os.getloadavg()[0]
+    if load <= 0.5:
+        return None
+    return (
+        f"warning: the machine is busy (load average {load:.1f} on {os.cpu_count()} cores): "
+        "2-thread figures and the ratios to them are low; prefer a quiet machine"
+    )
+
+
 def heading(text: str) -> None:
     print(f"\n{text}\n{'-' * len(text)}")
 
@@ -581,6 +592,9 @@ def main() -> None:
     )
     print(f"NumPy {np.__version__}; Python {sys.version.split()[0]}; {load_average()}")
     print(f"BLAS: {blas_description()}")
+    warning = busy_warning()
+    if warning:
+        print(warning)
     check_baselines({case: s.to_dict() for case, s in cases.items()})
 
     speed = {case: throughput(case, s, sizes) for case, s in cases.items()}
@@ -636,6 +650,9 @@ def main() -> None:
         ratio = per_draw["stochastic"][largest] / per_draw["stochastic"][100_000]
         print(f"  (stochastic, cohort {largest:,} ÷ 100,000: {ratio:.2f}×; not a target)")
     print(f"\nbench finished in {time.perf_counter() - started:.0f} s; {load_average()}")
+    warning = busy_warning()
+    if warning:
+        print(warning)
 
 
 if __name__ == "__main__":
