@@ -221,13 +221,31 @@ def load_average() -> str:
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+def busy_cores(seconds: float = 1.0) -> float | None:
+    """Cores kept busy by other work while this process waits ``seconds`` (Linux only)."""
+
+    def times() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        return sum(fields), fields[3] + fields[4]  # all, idle + iowait
+
+    try:
+        total_0, idle_0 = times()
+        time.sleep(seconds)
+        total_1, idle_1 = times()
+    except (OSError, ValueError, IndexError):
+        return None
+    total = total_1 - total_0
+    busy = 1.0 - (idle_1 - idle_0) / total if total > 0 else 0.0
+    return busy * (os.cpu_count() or 1)
+
+
 def busy_warning() -> str | None:
     """A warning when other work holds a core: the second thread's figures suffer most."""
-    load = os.getloadavg()[0]
-    if load <= 0.5:
+    busy = busy_cores()
+    if busy is None or busy < 0.25:
         return None
     return (
-        f"warning: the machine is busy (load average {load:.1f} on {os.cpu_count()} cores): "
+        f"warning: other work keeps {busy:.1f} of {os.cpu_count()} cores busy: "
         "2-thread figures and the ratios to them are low; prefer a quiet machine"
     )
 
