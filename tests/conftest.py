@@ -12,8 +12,8 @@ import pytest
 from _scenarios import ROOT, scenario_dict
 
 matplotlib.use("Agg")
-# The independent NumPy implementation in benches/ is the tests' oracle.
-sys.path.insert(0, str(ROOT / "benches"))
+# The independent NumPy implementation of MODEL.md in tests/oracle/ is the tests' oracle.
+sys.path.insert(0, str(ROOT / "tests" / "oracle"))
 
 
 @pytest.fixture
