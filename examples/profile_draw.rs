@@ -10,7 +10,7 @@
 //! the difference between runs of 20,000 and 2,000 draws, divided by 18,000; a
 //! phase's own share is its difference from the phase before.
 use indsats::engine::{simulate_draw, DrawKey, Mode, Workspace};
-use indsats::model::{sample_parameters, DrawModel};
+use indsats::model::DrawModel;
 use indsats::outputs::Layout;
 use indsats::{run_simple, RunOptions, Scenario};
 use std::hint::black_box;
@@ -29,12 +29,12 @@ fn main() {
         opts.keep_paths = 0;
         black_box(run_simple(&sc, &opts).unwrap());
     } else {
-        let layout = Layout::new(sc.calendar_years().len(), sc.destinations.len());
+        let layout = Layout::new(sc.calendar.years_touched().len(), sc.destinations.len());
         let mut ws = Workspace::new(sc.segments.len(), sc.destinations.len());
         let mut row = vec![0.0; layout.width()];
         let cancel = AtomicBool::new(false);
         for draw in 0..draws as u64 {
-            let values = black_box(sample_parameters(&sc, 2017, draw).unwrap());
+            let values = black_box(sc.params.sample(2017, draw).unwrap());
             if phase == "sample" {
                 continue;
             }
