@@ -121,6 +121,21 @@ impl Domain {
         }
     }
 
+    /// Whether one value lies in the domain (and is finite), for values a
+    /// caller supplies in place of a draw.
+    pub fn contains(self, x: f64) -> bool {
+        x.is_finite()
+            && match self {
+                Domain::Real => true,
+                Domain::NonNegative => x >= 0.0,
+                Domain::Count => (0.0..=MAX_COUNT).contains(&x),
+                Domain::Positive => x > 0.0,
+                Domain::Probability => (0.0..1.0).contains(&x),
+                Domain::Share => (0.0..=1.0).contains(&x),
+                Domain::AboveMinusOne => x > -1.0,
+            }
+    }
+
     pub fn admits(self, s: Support) -> bool {
         let lo_ok = |bound: f64, open_allowed: bool| {
             s.lo > bound || (s.lo == bound && (open_allowed || s.lo_open))

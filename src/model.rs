@@ -55,7 +55,8 @@ pub struct DrawModel {
     pub n_dest: usize,
     pub year_of_month: Vec<usize>,
     pub months_in_year: Vec<f64>,
-    /// Discount factor of month `t`: `(1 + r)^(−t/12)`.
+    /// Discount factor of month `t`: `Π_{s<t} (1 + r_{year(s)})^(−1/12)`,
+    /// which is `(1 + r)^(−t/12)` for one rate.
     pub discount: Vec<f64>,
     pub segments: Vec<SegmentRates>,
     /// Per `[segment * n_years + year]`: municipal and state cost of a
@@ -72,6 +73,31 @@ pub struct DrawModel {
     /// (MODEL.md 5: `B_T / (B_T/base + B_T/target − B_T/base)` = target), so
     /// its hazard ratio is fixed for the draw and computed once.
     target_ratio: Option<f64>,
+}
+
+/// The discount factor of each month from the annual rate of each calendar
+/// year: month `t` is discounted by the product of `(1 + r_y)^(−1/12)` over
+/// the months before it, each at the rate of its own calendar year (a year
+/// the horizon enters mid-way counts only its months inside the horizon).
+/// One rate for every year gives `(1 + r)^(−t/12)`, computed as one `exp` per
+/// month.
+pub fn discount_factors(rate_per_year: &[f64], year_of_month: &[usize]) -> Vec<f64> {
+    let first = rate_per_year[0];
+    if rate_per_year.iter().all(|&r| r == first) {
+        let ln_growth = first.ln_1p();
+        return (0..year_of_month.len())
+            .map(|t| (-(t as f64) / 12.0 * ln_growth).exp())
+            .collect();
+    }
+    let mut log_growth = 0.0_f64;
+    year_of_month
+        .iter()
+        .map(|&y| {
+            let factor = (-log_growth / 12.0).exp();
+            log_growth += rate_per_year[y].ln_1p();
+            factor
+        })
+        .collect()
 }
 
 impl DrawModel {
@@ -91,11 +117,7 @@ impl DrawModel {
             .into_iter()
             .map(|m| m as f64)
             .collect();
-        // (1 + rate)^(−t/12), as one exp per month rather than a pow.
-        let ln_growth = sc.discount_rate.ln_1p();
-        let discount = (0..months)
-            .map(|t| (-(t as f64) / 12.0 * ln_growth).exp())
-            .collect();
+        let discount = discount_factors(&sc.discount_rate, &year_of_month);
 
         let targeted = |s: usize| sc.intervention.as_ref().is_some_and(|iv| iv.targeted[s]);
         let segments = sc

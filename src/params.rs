@@ -6,6 +6,7 @@ use crate::dist::{Dist, Domain, MAX_COUNT};
 use crate::error::Error;
 use crate::resolve::{ParamId, Resolve};
 use crate::rng::{parameter_uniform, path_hash};
+use ndarray::{Array2, ArrayView2};
 use std::ops::Deref;
 
 /// One number of the scenario: fixed or uncertain. `path` names it in messages;
@@ -17,6 +18,70 @@ pub struct Param {
     pub hash: u64,
     pub dist: Dist,
     pub domain: Domain,
+}
+
+impl Param {
+    /// The value at quantile `u` (draw `draw`, for messages). A value no
+    /// scenario can use (not finite, or more persons than [`MAX_COUNT`]) is an
+    /// error naming the field and the draw; a probability whose distribution
+    /// is open at 1 but rounds to 1 is kept just below it, where it belongs.
+    fn value_at(&self, u: f64, draw: u64) -> Result<f64, Error> {
+        let x = self.dist.quantile(u);
+        if !x.is_finite() {
+            return Err(Error::invalid(
+                &self.path,
+                format!(
+                    "draw {draw} sampled {x}; narrow the `{}` distribution",
+                    self.dist.name()
+                ),
+            ));
+        }
+        if self.domain == Domain::Count && x > MAX_COUNT {
+            return Err(Error::invalid(
+                &self.path,
+                format!(
+                    "draw {draw} sampled {x:.3e}, more than {MAX_COUNT:e} persons; \
+                     narrow the `{}` distribution",
+                    self.dist.name()
+                ),
+            ));
+        }
+        if self.domain == Domain::Probability && x >= 1.0 {
+            return Ok(BELOW_ONE);
+        }
+        Ok(x)
+    }
+
+    /// The value in draw `draw` of a run with seed `seed`.
+    fn sample(&self, seed: u64, draw: u64) -> Result<f64, Error> {
+        if self.dist.is_fixed() {
+            return Ok(self.dist.quantile(0.5));
+        }
+        self.value_at(parameter_uniform(seed, draw, self.hash), draw)
+    }
+}
+
+/// Values a caller gives for some parameters in every draw, in place of
+/// their sampling (e.g. a design for a sensitivity analysis, or posterior
+/// draws of a calibration). Built and checked by [`Parameters::supplied`].
+#[derive(Debug, Clone)]
+pub struct Supplied {
+    /// Per parameter of the scenario: its column in `values`, if supplied.
+    column: Vec<Option<usize>>,
+    /// `[draw, column]`.
+    values: Array2<f64>,
+}
+
+impl Supplied {
+    /// The number of draws the values are for.
+    pub fn draws(&self) -> usize {
+        self.values.nrows()
+    }
+
+    /// Whether parameter `i` is supplied.
+    pub fn covers(&self, i: usize) -> bool {
+        self.column.get(i).is_some_and(Option::is_some)
+    }
 }
 
 /// Every parameter of a scenario, in the order read; a [`ParamId`] indexes it.
@@ -78,37 +143,126 @@ impl Parameters {
     /// a probability whose distribution is open at 1 but rounds to 1 is kept
     /// just below it, where it belongs.
     pub fn sample(&self, seed: u64, draw: u64) -> Result<Vec<f64>, Error> {
+        self.0.iter().map(|p| p.sample(seed, draw)).collect()
+    }
+
+    /// [`sample`](Self::sample), with the values of `supplied` in place of
+    /// the sampling of their parameters.
+    pub fn sample_with(
+        &self,
+        seed: u64,
+        draw: u64,
+        supplied: Option<&Supplied>,
+    ) -> Result<Vec<f64>, Error> {
+        let Some(s) = supplied else {
+            return self.sample(seed, draw);
+        };
+        let row = s.values.row(draw as usize);
         self.0
             .iter()
-            .map(|p| {
-                if p.dist.is_fixed() {
-                    return Ok(p.dist.quantile(0.5));
-                }
-                let x = p.dist.quantile(parameter_uniform(seed, draw, p.hash));
-                if !x.is_finite() {
-                    return Err(Error::invalid(
-                        &p.path,
-                        format!(
-                            "draw {draw} sampled {x}; narrow the `{}` distribution",
-                            p.dist.name()
-                        ),
-                    ));
-                }
-                if p.domain == Domain::Count && x > MAX_COUNT {
-                    return Err(Error::invalid(
-                        &p.path,
-                        format!(
-                            "draw {draw} sampled {x:.3e}, more than {MAX_COUNT:e} persons; \
-                             narrow the `{}` distribution",
-                            p.dist.name()
-                        ),
-                    ));
-                }
-                if p.domain == Domain::Probability && x >= 1.0 {
-                    return Ok(BELOW_ONE);
-                }
-                Ok(x)
+            .zip(&s.column)
+            .map(|(p, col)| match col {
+                Some(j) => Ok(row[*j]),
+                None => p.sample(seed, draw),
             })
             .collect()
+    }
+
+    /// The index of the parameter at `path`, written as in error messages
+    /// (`segments[0].exit.job`) or with the segment's or component's name in
+    /// the brackets (`segments[over 30].exit.job`), the key of its draws.
+    pub fn find(&self, path: &str) -> Option<usize> {
+        self.0.iter().position(|p| p.path == path).or_else(|| {
+            let hash = path_hash(path);
+            self.0.iter().position(|p| p.hash == hash)
+        })
+    }
+
+    fn find_or_explain(&self, path: &str, what: &str) -> Result<usize, Error> {
+        self.find(path).ok_or_else(|| {
+            let close = self
+                .0
+                .iter()
+                .map(|p| (strsim::jaro_winkler(path, &p.path), &p.path))
+                .filter(|(score, _)| *score >= 0.85)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, p)| format!(" (did you mean `{p}`?)"))
+                .unwrap_or_default();
+            Error::invalid(
+                path,
+                format!("{what}: the scenario has no number at this path{close}"),
+            )
+        })
+    }
+
+    /// Values for the parameters at `paths` in each draw (`values[[draw, j]]`
+    /// for `paths[j]`), checked: every path names a parameter of the scenario
+    /// (once), and every value lies in its parameter's domain (a probability
+    /// in [0, 1), a count in [0, 1e9], …); an error names the path and the draw.
+    pub fn supplied(&self, paths: &[String], values: Array2<f64>) -> Result<Supplied, Error> {
+        if values.ncols() != paths.len() {
+            return Err(Error::Options(format!(
+                "parameters: {} paths for {} columns of values",
+                paths.len(),
+                values.ncols()
+            )));
+        }
+        let mut column = vec![None; self.len()];
+        for (j, path) in paths.iter().enumerate() {
+            let i = self.find_or_explain(path, "a supplied parameter")?;
+            if let Some(k) = column[i] {
+                return Err(Error::invalid(
+                    path,
+                    format!(
+                        "supplied twice (also as `{}`); give each parameter once",
+                        paths[k]
+                    ),
+                ));
+            }
+            column[i] = Some(j);
+            let p = &self.0[i];
+            for (draw, &x) in values.column(j).iter().enumerate() {
+                if !p.domain.contains(x) {
+                    return Err(Error::invalid(
+                        &p.path,
+                        format!(
+                            "the value supplied for draw {draw} must be {}; got {x}",
+                            p.domain.describe()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Supplied { column, values })
+    }
+
+    /// The values of the parameters at `paths` at quantiles `probs[[row, j]]`
+    /// of their distributions (column `j` for `paths[j]`, each probability in
+    /// (0, 1)), checked as sampled values are.
+    pub fn quantiles(
+        &self,
+        paths: &[String],
+        probs: ArrayView2<f64>,
+    ) -> Result<Array2<f64>, Error> {
+        if probs.ncols() != paths.len() {
+            return Err(Error::Options(format!(
+                "quantiles: {} paths for {} columns of probabilities",
+                paths.len(),
+                probs.ncols()
+            )));
+        }
+        let mut out = Array2::zeros(probs.raw_dim());
+        for (j, path) in paths.iter().enumerate() {
+            let p = &self.0[self.find_or_explain(path, "quantiles")?];
+            for (row, &u) in probs.column(j).iter().enumerate() {
+                if !(u > 0.0 && u < 1.0) {
+                    return Err(Error::Options(format!(
+                        "quantiles: probabilities must lie in (0, 1); got {u} for `{path}`"
+                    )));
+                }
+                out[[row, j]] = p.value_at(u, row as u64)?;
+            }
+        }
+        Ok(out)
     }
 }

@@ -9,9 +9,10 @@
 
 use crate::engine::Mode;
 use crate::error::Error;
+use crate::params::Supplied;
 use crate::run::{paths_within, run, RunOptions, RunOutput, DEFAULT_PATH_BUDGET};
 use crate::scenario::Scenario;
-use numpy::IntoPyArray;
+use numpy::{IntoPyArray, PyReadonlyArray2};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -77,10 +78,25 @@ fn validate<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
     Ok(d)
 }
 
+/// Values given in place of the sampling of some parameters: their paths and
+/// an array draws × paths, checked against the scenario's parameters.
+type SuppliedArg<'py> = Option<(Vec<String>, PyReadonlyArray2<'py, f64>)>;
+
+fn supplied(sc: &Scenario, arg: SuppliedArg<'_>) -> PyResult<Option<Supplied>> {
+    arg.map(|(paths, values)| {
+        sc.params
+            .supplied(&paths, values.as_array().to_owned())
+            .map_err(to_py)
+    })
+    .transpose()
+}
+
 /// Runs a scenario. `progress`, if given, is called with the number of
 /// finished draws about ten times a second from the calling thread.
+/// `parameters`, if given, is `(paths, values draws × paths)`: those values
+/// replace the sampling of their parameters.
 #[pyfunction]
-#[pyo3(signature = (json, draws, seed, mode, threads=None, chunk_size=64, keep_paths=None, progress=None))]
+#[pyo3(signature = (json, draws, seed, mode, threads=None, chunk_size=64, keep_paths=None, progress=None, parameters=None))]
 #[allow(clippy::too_many_arguments)]
 fn simulate<'py>(
     py: Python<'py>,
@@ -92,8 +108,10 @@ fn simulate<'py>(
     chunk_size: usize,
     keep_paths: Option<usize>,
     progress: Option<Py<PyAny>>,
+    parameters: SuppliedArg<'py>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let sc = parse(json)?;
+    let supplied = supplied(&sc, parameters)?;
     let mode = Mode::parse(mode).ok_or_else(|| {
         PyValueError::new_err(format!(
             "mode must be \"stochastic\" or \"mean_field\", got {mode:?}"
@@ -103,6 +121,7 @@ fn simulate<'py>(
     opts.threads = threads;
     opts.chunk_size = chunk_size;
     opts.keep_paths = keep_paths.unwrap_or_else(|| paths_within(&sc, DEFAULT_PATH_BUDGET).max(1));
+    opts.supplied = supplied;
     let out = on_worker(py, progress.as_ref(), move |done, cancel| {
         run(&sc, &opts, done, cancel)
     })?;
@@ -182,20 +201,41 @@ fn result_dict(py: Python<'_>, out: RunOutput) -> PyResult<Bound<'_, PyDict>> {
     Ok(d)
 }
 
-/// The sampled values of the uncertain parameters: `(paths, array draws × parameters)`.
-/// Runs like `simulate`: on a worker thread, stopped by Ctrl-C within 100 ms.
+/// The sampled values of the uncertain parameters (and of those supplied):
+/// `(paths, array draws × parameters)`. Runs like `simulate`: on a worker
+/// thread, stopped by Ctrl-C within 100 ms.
 #[pyfunction]
+#[pyo3(signature = (json, draws, seed, parameters=None))]
 fn parameter_draws<'py>(
     py: Python<'py>,
     json: &str,
     draws: usize,
     seed: u64,
+    parameters: SuppliedArg<'py>,
 ) -> PyResult<(Vec<String>, Bound<'py, numpy::PyArray2<f64>>)> {
     let sc = parse(json)?;
+    let supplied = supplied(&sc, parameters)?;
     let (paths, values) = on_worker(py, None, move |done, cancel| {
-        crate::run::parameter_draws(&sc, draws, seed, done, cancel)
+        crate::run::parameter_draws(&sc, draws, seed, supplied.as_ref(), done, cancel)
     })?;
     Ok((paths, values.into_pyarray(py)))
+}
+
+/// The values of the parameters at `paths` at the quantiles `probs`
+/// (rows × paths, column `j` for `paths[j]`, each in (0, 1)).
+#[pyfunction]
+fn parameter_quantiles<'py>(
+    py: Python<'py>,
+    json: &str,
+    paths: Vec<String>,
+    probs: PyReadonlyArray2<'py, f64>,
+) -> PyResult<Bound<'py, numpy::PyArray2<f64>>> {
+    let sc = parse(json)?;
+    let values = sc
+        .params
+        .quantiles(&paths, probs.as_array())
+        .map_err(to_py)?;
+    Ok(values.into_pyarray(py))
 }
 
 /// Column offsets of each per-year block in a result row, for the given
@@ -286,6 +326,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
     m.add_function(wrap_pyfunction!(row_blocks, m)?)?;
     m.add_function(wrap_pyfunction!(parameter_draws, m)?)?;
+    m.add_function(wrap_pyfunction!(parameter_quantiles, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

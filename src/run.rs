@@ -11,6 +11,7 @@ use crate::engine::{simulate_draw, DrawKey, Mode, PathSink, Workspace};
 use crate::error::Error;
 use crate::model::DrawModel;
 use crate::outputs::Layout;
+use crate::params::Supplied;
 use crate::scenario::Scenario;
 use ndarray::{Array, Array2, Array4, ArrayView1, Axis, Dimension, Ix2, Ix4};
 use rayon::prelude::*;
@@ -69,6 +70,9 @@ pub struct RunOptions {
     pub chunk_size: usize,
     /// Number of leading draws whose monthly stock paths are kept.
     pub keep_paths: usize,
+    /// Values given for some parameters in every draw, in place of their
+    /// sampling; one row per draw.
+    pub supplied: Option<Supplied>,
 }
 
 impl RunOptions {
@@ -80,6 +84,7 @@ impl RunOptions {
             threads: None,
             chunk_size: 64,
             keep_paths: usize::MAX,
+            supplied: None,
         }
     }
 
@@ -100,7 +105,7 @@ impl RunOptions {
                 "threads must be at most {MAX_THREADS}"
             )));
         }
-        Ok(())
+        check_supplied(self.supplied.as_ref(), self.draws)
     }
 }
 
@@ -123,6 +128,17 @@ impl RunOutput {
 
     pub fn row(&self, draw: usize) -> ArrayView1<'_, f64> {
         self.rows.row(draw)
+    }
+}
+
+/// Supplied values need one row per draw.
+fn check_supplied(supplied: Option<&Supplied>, draws: usize) -> Result<(), Error> {
+    match supplied {
+        Some(s) if s.draws() != draws => Err(Error::Options(format!(
+            "parameters: {} rows of supplied values for {draws} draws; give one row per draw",
+            s.draws()
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -174,7 +190,9 @@ pub fn run(
                         return Err(Error::Cancelled);
                     }
                     let draw = (c * chunk + i) as u64;
-                    let values = sc.params.sample(opts.seed, draw)?;
+                    let values = sc
+                        .params
+                        .sample_with(opts.seed, draw, opts.supplied.as_ref())?;
                     let model = DrawModel::new(sc, &values);
                     let sink = sinks.next().map(|p| PathSink {
                         out: p.into_slice().expect("a draw's paths are contiguous"),
@@ -207,18 +225,22 @@ pub fn run_simple(sc: &Scenario, opts: &RunOptions) -> Result<RunOutput, Error> 
     run(sc, opts, &AtomicU64::new(0), &AtomicBool::new(false))
 }
 
-/// The sampled values of the uncertain parameters, `[draw, parameter]`, with
-/// their paths: exactly the values the engine uses in each draw. `progress`
-/// counts finished draws; setting `cancel` stops within one draw per worker
-/// with `Error::Cancelled`.
+/// The sampled values of the uncertain parameters (and of those `supplied`),
+/// `[draw, parameter]`, with their paths: exactly the values the engine uses
+/// in each draw. `progress` counts finished draws; setting `cancel` stops
+/// within one draw per worker with `Error::Cancelled`.
 pub fn parameter_draws(
     sc: &Scenario,
     draws: usize,
     seed: u64,
+    supplied: Option<&Supplied>,
     progress: &AtomicU64,
     cancel: &AtomicBool,
 ) -> Result<(Vec<String>, Array2<f64>), Error> {
-    let uncertain = sc.params.uncertain();
+    check_supplied(supplied, draws)?;
+    let uncertain: Vec<usize> = (0..sc.params.len())
+        .filter(|&i| !sc.params[i].dist.is_fixed() || supplied.is_some_and(|s| s.covers(i)))
+        .collect();
     let paths = uncertain
         .iter()
         .map(|&i| sc.params[i].path.clone())
@@ -234,7 +256,7 @@ pub fn parameter_draws(
                     if cancel.load(Ordering::Relaxed) {
                         return Err(Error::Cancelled);
                     }
-                    let all = sc.params.sample(seed, draw as u64)?;
+                    let all = sc.params.sample_with(seed, draw as u64, supplied)?;
                     for (out, &i) in row.iter_mut().zip(&uncertain) {
                         *out = all[i];
                     }

@@ -10,6 +10,7 @@ __all__ = [
     "dk_figure",
     "dk_rate_entry",
     "parameter_draws",
+    "parameter_quantiles",
     "resolve",
     "row_blocks",
     "simulate",
@@ -30,9 +31,18 @@ def simulate(
     chunk_size: int = 64,
     keep_paths: int | None = None,
     progress: Callable[[int], object] | None = None,
+    parameters: tuple[list[str], NDArray[np.float64]] | None = None,
 ) -> dict[str, Any]: ...
 def row_blocks(n_years: int, destinations: list[str]) -> list[tuple[str, str | None, int]]: ...
-def parameter_draws(json: str, draws: int, seed: int) -> tuple[list[str], NDArray[np.float64]]: ...
+def parameter_draws(
+    json: str,
+    draws: int,
+    seed: int,
+    parameters: tuple[list[str], NDArray[np.float64]] | None = None,
+) -> tuple[list[str], NDArray[np.float64]]: ...
+def parameter_quantiles(
+    json: str, paths: list[str], probs: NDArray[np.float64]
+) -> NDArray[np.float64]: ...
 def resolve(json: str) -> str: ...
 def dk_data() -> dict[str, Any]: ...
 def dk_figure(name: str) -> dict[str, Any]: ...

@@ -9,7 +9,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, SupportsIndex
 
+import pandas as pd
+
 from . import _core
+from ._supplied import as_supplied
 from .result import Result
 from .scenario import Scenario
 
@@ -66,7 +69,7 @@ def _progress_callback(progress: Progress, draws: int, desc: str) -> tuple[Any, 
 
 def simulate(
     scenario: ScenarioLike,
-    draws: SupportsIndex = 10_000,
+    draws: SupportsIndex | None = None,
     *,
     seed: SupportsIndex = 0,
     mode: str = "stochastic",
@@ -74,12 +77,14 @@ def simulate(
     progress: Progress = True,
     chunk_size: SupportsIndex = 64,
     keep_paths: SupportsIndex | None = None,
+    parameters: pd.DataFrame | Mapping[str, Any] | None = None,
 ) -> Result:
     """Simulate both arms of a scenario for ``draws`` draws.
 
     Args:
         scenario: a :class:`Scenario`, a dict, or a path to a TOML/JSON file.
-        draws: number of Monte Carlo draws (parameter sets).
+        draws: number of Monte Carlo draws (parameter sets); default 10,000, or
+            one per row of ``parameters``.
         seed: the run's seed; a draw's parameters depend only on
             (seed, draw, parameter path), so results are bit-identical for any
             ``threads`` and ``chunk_size``.
@@ -91,12 +96,25 @@ def simulate(
         chunk_size: draws per unit of parallel work (does not change results).
         keep_paths: number of leading draws whose monthly stocks are kept for
             :meth:`Result.stocks`; default all draws that fit in 128 MB.
+        parameters: values to use in place of sampling: a DataFrame (or a dict
+            of arrays) whose columns are field paths, positional
+            (``segments[0].exit.job``) or named (``segments[over 30].exit.job``),
+            and whose row ``i`` holds draw ``i``'s values; it needs exactly
+            one row per draw. Every other number is sampled as usual (so two
+            runs with the same seed share them). A path that names no number
+            of the scenario, or a value outside its domain (a probability in
+            [0, 1), a count ≥ 0, …), is a ValueError naming the path (and the
+            draw). This is how designs of a sensitivity analysis and
+            posterior draws of a calibration are run.
 
     Ctrl-C stops the run within a fraction of a second (the engine looks at
     it every simulated month) and raises KeyboardInterrupt; the interpreter
     stays usable.
     """
     sc = as_scenario(scenario)
+    supplied = None if parameters is None else as_supplied(parameters)
+    if draws is None:
+        draws = 10_000 if supplied is None else len(supplied[1])
     n_draws = _check_int("draws", draws, 1)
     if n_draws >= 2**53:
         raise ValueError(f"draws must be below 2**53; got {n_draws}")
@@ -112,9 +130,10 @@ def simulate(
     started = time.perf_counter()
     try:
         raw = _core.simulate(
-            sc.to_json(), n_draws, n_seed, mode, n_threads, n_chunk, n_keep, callback
+            sc.to_json(), n_draws, n_seed, mode, n_threads, n_chunk, n_keep, callback, supplied
         )
     finally:
         if bar is not None:
             bar.close()
+    raw["supplied"] = supplied
     return Result(sc, raw, seed=n_seed, mode=mode, elapsed=time.perf_counter() - started)

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from . import _core
 from ._labels import check_lang, label
+from ._supplied import Supplied
 from .scenario import Scenario
 
 if TYPE_CHECKING:
@@ -69,6 +70,8 @@ class Result:
         """Measured monthly stocks ``(kept draws, arm, month, state)``; arm 0 is the baseline."""
         self.stock_paths.setflags(write=False)
         self._parameters: pd.DataFrame | None = None
+        # The values supplied in place of sampling, if any (simulate(parameters=)).
+        self._supplied: Supplied | None = raw.get("supplied")
         self._npv_col = int(raw["npv_column"])
         self._be_col = int(raw["break_even_column"])
         self.years: list[int] = scenario.calendar_years
@@ -107,10 +110,13 @@ class Result:
         """The value of every uncertain parameter in each draw (draws × parameters).
 
         Columns are field paths (e.g. ``intervention.caseload.elasticity``):
-        exactly the values the engine used, for sensitivity analysis.
+        exactly the values the engine used, for sensitivity analysis; with
+        ``simulate(parameters=)`` the supplied columns too.
         """
         if self._parameters is None:
-            paths, values = _core.parameter_draws(self.scenario.to_json(), self.n_draws, self.seed)
+            paths, values = _core.parameter_draws(
+                self.scenario.to_json(), self.n_draws, self.seed, self._supplied
+            )
             self._parameters = pd.DataFrame(values, columns=paths)
             self._parameters.index.name = "draw"
         return self._parameters.copy()

@@ -136,7 +136,8 @@ scenario_types! {
     pub struct Scenario<N> {
         pub name: String,
         pub calendar: Calendar,
-        pub discount_rate: N,
+        /// Annual discount rate per calendar year of the horizon (MODEL.md 7).
+        pub discount_rate: PerYear<N>,
         pub perspective: Perspective,
         pub refusion: Vec<RefusionStep<N>>,
         pub reentry_cell: usize,

@@ -23,6 +23,34 @@ use crate::rng::path_hash;
 use crate::vocabulary::{BENEFIT, DEFAULT_DESTINATIONS, DEFAULT_LADDER, LAST_CELL};
 use serde_json::{Map, Value};
 
+/// Declining discount schedules by name: `(last year, rate)` steps, years
+/// counted from 0 (the first calendar year of the horizon); the last step
+/// holds for every later year.
+///
+/// * `fm`: Finansministeriet's samfundsøkonomiske diskonteringsrente from 7
+///   January 2021 (dokumentationsnotat of that date; the "Vejledning i
+///   samfundsøkonomiske konsekvensvurderinger" refers to it): 3.5 % in years
+///   0–35, 2.5 % in years 36–70 and 1.5 % after year 70 (the 2013 rule's
+///   4/3/2 %, each lowered by 0.5 points).
+/// * `greenbook`: HM Treasury's Green Book, the declining long-term rate
+///   (Table 6.1 of the 2003 edition, kept in annex A6 since): 3.5 % in years
+///   0–30, 3.0 % in 31–75, 2.5 % in 76–125, 2.0 % in 126–200, 1.5 % in
+///   201–300, 1.0 % after.
+pub(crate) const DISCOUNT_PRESETS: &[(&str, &[(usize, f64)])] = &[
+    ("fm", &[(35, 0.035), (70, 0.025), (usize::MAX, 0.015)]),
+    (
+        "greenbook",
+        &[
+            (30, 0.035),
+            (75, 0.030),
+            (125, 0.025),
+            (200, 0.020),
+            (300, 0.015),
+            (usize::MAX, 0.010),
+        ],
+    ),
+];
+
 /// Reads and validates a scenario.
 pub(super) fn read(value: &Value) -> Result<Scenario, Error> {
     Reader::default().scenario(value)
@@ -224,7 +252,7 @@ impl Reader {
             years,
         };
         self.n_years = calendar.n_years();
-        let discount_rate = self.opt_param(&t, "discount_rate", Domain::AboveMinusOne, 0.0)?;
+        let discount_rate = self.discount_rate(&t)?;
         let perspective = match t.string("perspective")? {
             None | Some("municipal") => Perspective::Municipal,
             Some("state") => Perspective::State,
@@ -274,6 +302,51 @@ impl Reader {
             intervention,
             params: self.params,
         })
+    }
+
+    /// `discount_rate`: a number or distribution for every year, a list with
+    /// one per calendar year, or the name of a declining schedule
+    /// ([`DISCOUNT_PRESETS`]), whose year 0 is the first calendar year.
+    fn discount_rate(&mut self, t: &Table) -> Result<PerYear<ParamId>, Error> {
+        let path = t.path("discount_rate");
+        match t.get("discount_rate") {
+            None => Ok(vec![
+                self.params.push(
+                    path,
+                    Dist::Fixed(0.0),
+                    Domain::AboveMinusOne
+                );
+                self.n_years
+            ]),
+            Some(Value::String(name)) => {
+                let names: Vec<&str> = DISCOUNT_PRESETS.iter().map(|p| p.0).collect();
+                let Some((_, schedule)) = DISCOUNT_PRESETS.iter().find(|p| p.0 == name) else {
+                    let hint = did_you_mean(name, &names).unwrap_or_default();
+                    return Err(Error::invalid(
+                        &path,
+                        format!(
+                            "unknown discount schedule `{name}`{hint}; known: {} (or a rate, \
+                             or a list with one rate per calendar year)",
+                            names.join(", ")
+                        ),
+                    ));
+                };
+                Ok((0..self.n_years)
+                    .map(|year| {
+                        let rate = schedule
+                            .iter()
+                            .find(|(last_year, _)| year <= *last_year)
+                            .map_or(schedule[schedule.len() - 1].1, |s| s.1);
+                        self.params.push(
+                            index(&path, year),
+                            Dist::Fixed(rate),
+                            Domain::AboveMinusOne,
+                        )
+                    })
+                    .collect())
+            }
+            Some(v) => self.per_year(path, v, Domain::AboveMinusOne),
+        }
     }
 
     fn refusion(&mut self, benefit: &Table) -> Result<Vec<RefusionStep>, Error> {
