@@ -34,6 +34,7 @@ pub mod inverse;
 pub mod model;
 pub mod outputs;
 pub mod params;
+pub mod pilot;
 pub mod references;
 pub mod resolve;
 pub mod rng;

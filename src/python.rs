@@ -238,6 +238,36 @@ fn parameter_quantiles<'py>(
     Ok(values.into_pyarray(py))
 }
 
+type Counts<'py> = Bound<'py, numpy::PyArray1<u64>>;
+
+/// Simulated pilot data per draw: events among `n_treated` participants
+/// (probability `p_treated[i]` each) and `n_control` comparison persons
+/// (`p_control[i]`), as two arrays of counts.
+#[pyfunction]
+fn pilot_counts<'py>(
+    py: Python<'py>,
+    seed: u64,
+    study: &str,
+    n_treated: u64,
+    n_control: u64,
+    p_treated: numpy::PyReadonlyArray1<'py, f64>,
+    p_control: numpy::PyReadonlyArray1<'py, f64>,
+) -> PyResult<(Counts<'py>, Counts<'py>)> {
+    let counts = crate::pilot::pilot_counts(
+        seed,
+        study,
+        n_treated,
+        n_control,
+        p_treated.as_slice()?,
+        p_control.as_slice()?,
+    )
+    .map_err(to_py)?;
+    Ok((
+        counts.treated.into_pyarray(py),
+        counts.control.into_pyarray(py),
+    ))
+}
+
 /// Column offsets of each per-year block in a result row, for the given
 /// destination names: a list of `(name, arm or None, first column)`.
 #[pyfunction]
@@ -327,6 +357,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(row_blocks, m)?)?;
     m.add_function(wrap_pyfunction!(parameter_draws, m)?)?;
     m.add_function(wrap_pyfunction!(parameter_quantiles, m)?)?;
+    m.add_function(wrap_pyfunction!(pilot_counts, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

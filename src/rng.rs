@@ -10,6 +10,9 @@
 //!   each `(cell, stage)` has a fixed position, so both arms read the same
 //!   uniform for the same binomial count (common random numbers).
 //!
+//! * Simulated study data (a pilot's outcomes, for the value of sample
+//!   information): key `(seed, draw, study tag)`.
+//!
 //! Segments and components are keyed by name, not position, so scenarios that
 //! order them differently still share their random numbers.
 
@@ -39,6 +42,7 @@ pub fn path_hash(path: &str) -> u64 {
 /// Domain tags keep the parameter and transition key spaces apart.
 const DOMAIN_PARAMETER: u64 = 0x5041_5241_4D00_0001;
 const DOMAIN_TRANSITION: u64 = 0x5452_414E_5300_0002;
+const DOMAIN_STUDY: u64 = 0x5354_5544_5900_0003;
 
 fn key(parts: &[u64]) -> u64 {
     parts.iter().fold(0u64, |h, &p| mix64(h ^ p))
@@ -78,6 +82,12 @@ pub fn fill_month_uniforms(segment_key: u64, month: u64, out: &mut [f64]) {
     for u in out.iter_mut() {
         *u = open_unit(rng.next_u64());
     }
+}
+
+/// The random stream of one draw's simulated study data, keyed by the seed,
+/// the draw and the study's tag (a hash of its name).
+pub fn study_stream(seed: u64, draw: u64, tag: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(key(&[DOMAIN_STUDY, seed, draw, tag]))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ __all__ = [
     "dk_rate_entry",
     "parameter_draws",
     "parameter_quantiles",
+    "pilot_counts",
     "resolve",
     "row_blocks",
     "simulate",
@@ -43,6 +44,14 @@ def parameter_draws(
 def parameter_quantiles(
     json: str, paths: list[str], probs: NDArray[np.float64]
 ) -> NDArray[np.float64]: ...
+def pilot_counts(
+    seed: int,
+    study: str,
+    n_treated: int,
+    n_control: int,
+    p_treated: NDArray[np.float64],
+    p_control: NDArray[np.float64],
+) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]: ...
 def resolve(json: str) -> str: ...
 def dk_data() -> dict[str, Any]: ...
 def dk_figure(name: str) -> dict[str, Any]: ...
