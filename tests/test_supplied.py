@@ -93,4 +93,4 @@ def test_bad_supplied_values_are_value_errors(
 
 def test_supplied_values_must_be_a_table(base: dict[str, Any]) -> None:
     with pytest.raises(TypeError, match="DataFrame"):
-        indsats.simulate(base, 2, progress=False, parameters=[0.1, 0.2])  # type: ignore[arg-type]
+        indsats.simulate(base, 2, progress=False, parameters=[0.1, 0.2])  # type: ignore[arg-type,unused-ignore]

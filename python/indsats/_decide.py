@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ from ._labels import check_lang, label
 from ._simulate import simulate
 from .result import Result
 from .scenario import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 Outcome = str | tuple[str, int]
 """``"npv"``, ``"break_even"``, a yearly metric (``"net"``, ``"extra_job_education"``,
@@ -36,6 +39,7 @@ _MONEY = ("npv", "investment", "savings", "net", "cumulative_net")
 
 def parse_outcome(outcome: object) -> tuple[str, int | None]:
     """``(metric, year or None)`` of an outcome, or a ValueError saying the forms."""
+    year: int | None
     forms = (
         'outcome must be "npv", "break_even", a yearly metric such as "net" or '
         '"extra_job_education", or one year of it: "net[2019]" or ("net", 2019)'
@@ -282,7 +286,7 @@ def find_path(scenario: Scenario, path: str) -> str:
     _core.parameter_quantiles(scenario.to_json(), [path], np.full((1, 1), 0.5))
     named = {_named_path(p, scenario, _components(scenario)): p for p in known}
     if path in named:
-        return named[path]
+        return str(named[path])
     raise ValueError(f"{path}: cannot tell which number of the scenario this names")
 
 
@@ -341,6 +345,16 @@ def draws_for(mode: str, draws: int) -> int:
     """Draws needed when every uncertain parameter is supplied as one value:
     a mean-field run is then the same in every draw, so one is enough."""
     return 1 if mode == "mean_field" else draws
+
+
+def finish(ax: Axes) -> Axes:
+    """Tightens the layout of the figure an Axes is drawn in, and returns the Axes."""
+    from matplotlib.figure import Figure
+
+    fig = ax.get_figure()
+    if isinstance(fig, Figure):
+        fig.tight_layout()
+    return ax
 
 
 DA_UNIT = {"mio": "mio. kr.", "tkr": "1.000 kr.", "kr": "kr."}

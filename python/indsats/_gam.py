@@ -27,9 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.interpolate import BSpline
-from scipy.linalg import cho_factor, cho_solve, cholesky, eigh, solve_triangular
-from scipy.stats import rankdata
+
+try:
+    from scipy.interpolate import BSpline
+    from scipy.linalg import cho_factor, cho_solve, cholesky, eigh, solve_triangular
+    from scipy.stats import rankdata
+except ImportError as e:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "indsats' decision tools need scipy, SALib and emcee: pip install 'indsats[decisions]'"
+    ) from e
 
 MAX_INPUTS = 4
 _LAMBDAS = np.logspace(-6, 6, 49)
@@ -62,12 +68,14 @@ def design(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.floa
     margins = [_margin(x[:, j], n_basis) for j in range(k)]
     basis = margins[0][0]
     for b, _ in margins[1:]:
-        basis = (basis[:, :, None] * b[:, None, :]).reshape(len(x), -1)
+        basis = np.asarray(
+            (basis[:, :, None] * b[:, None, :]).reshape(len(x), -1), dtype=np.float64
+        )
     penalty = np.zeros((basis.shape[1],) * 2)
     for j, (_, s) in enumerate(margins):
-        term = np.ones((1, 1))
+        term: NDArray[np.float64] = np.ones((1, 1))
         for i in range(k):
-            term = np.kron(term, s if i == j else np.eye(n_basis))
+            term = np.asarray(np.kron(term, s if i == j else np.eye(n_basis)), dtype=np.float64)
         penalty += term
     return basis, penalty
 

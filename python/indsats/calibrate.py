@@ -24,6 +24,7 @@ feed the engine directly: ``indsats.simulate(sc, parameters=cal.posterior)``.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Mapping
@@ -296,7 +297,7 @@ def _log_likelihood(res: Result, obs: _Observation, arm: str) -> NDArray[np.floa
             if d not in obs.counts:
                 mean = mean - f
                 var = var + f
-        for (y, t0), (_, t1) in zip(firsts[:-1], firsts[1:], strict=True):
+        for (y, t0), (_, t1) in itertools.pairwise(firsts):
             change = obs.stock_at[t1] - obs.stock_at[t0]
             known = sum(
                 (-obs.count_in_year[key][y] if key == "inflow" else obs.count_in_year[key][y])
@@ -377,7 +378,7 @@ class Calibration:
             color="#4c72b0",
             label=f"{percentiles[0]:g}–{percentiles[1]:g} %",
         )
-        ax.plot(t, band[1], color="#4c72b0", label="median" if lang == "en" else "median")
+        ax.plot(t, band[1], color="#4c72b0", label="median")
         ax.plot(
             obs.months,
             obs.stock,

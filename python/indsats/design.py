@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ._decide import DA_UNIT
+from ._decide import DA_UNIT, finish
 from ._labels import check_lang, label
 from ._simulate import ScenarioLike, as_scenario, simulate
 from .scenario import Scenario
@@ -139,6 +139,8 @@ class Grid:
     npv: pd.DataFrame
     """NPV per draw (rows) and design (columns, in the table's order)."""
     years: list[int]
+    cartesian: bool
+    """Whether the designs are every combination of the paths' values."""
 
     @property
     def best(self) -> pd.Series:
@@ -155,8 +157,12 @@ class Grid:
     ) -> Axes:
         """A heatmap of ``value`` over two axes of the grid."""
         check_lang(lang)
-        if len(self.paths) != 2:
-            raise ValueError(f"a heatmap needs a grid of two paths; this one has {len(self.paths)}")
+        if len(self.paths) != 2 or not self.cartesian:
+            raise ValueError(
+                "a heatmap needs a grid of two paths, every combination of their values; "
+                f"this one has {len(self.paths)} path(s)"
+                + ("" if self.cartesian else " given as a list of designs")
+            )
         import matplotlib.pyplot as plt
 
         scale = _unit(unit) if value.startswith(("npv", "investment")) else 1.0
@@ -179,8 +185,7 @@ class Grid:
         name = label("npv", lang) if value == "npv_mean" else value
         unit_text = (DA_UNIT[unit] if lang == "da" else unit) if scale != 1.0 else ""
         ax.figure.colorbar(im, ax=ax, label=f"{name} ({unit_text})" if unit_text else name)
-        ax.figure.tight_layout()
-        return ax
+        return finish(ax)
 
     def plot_frontier(self, *, ax: Axes | None = None, lang: str = "da", unit: str = "mio") -> Axes:
         """Each design's investment over the horizon against its mean NPV, the
@@ -239,8 +244,7 @@ def _plot_frontier(table: pd.DataFrame, *, ax: Axes | None, lang: str, unit: str
     ax.set_ylabel(f"{label('npv', lang)} ({unit_text})")
     ax.set_title(_t("frontier", lang))
     ax.legend()
-    ax.figure.tight_layout()
-    return ax
+    return finish(ax)
 
 
 def _check_common(draws: int, seed: int, mode: str) -> None:
@@ -282,7 +286,7 @@ def grid(
     best = npv_frame.to_numpy().argmin(axis=1)
     table = pd.DataFrame(rows)
     table.insert(len(paths) + 4, "p_best", [float((best == i).mean()) for i in range(len(changes))])
-    return Grid(paths, table, npv_frame, sc.calendar_years)
+    return Grid(paths, table, npv_frame, sc.calendar_years, isinstance(axes, Mapping))
 
 
 # -------------------------------------------------------------------- staffing
@@ -329,8 +333,7 @@ class Staffing:
         ax.set_xlabel(_t("fte", lang))
         ax.set_ylabel(f"{label('npv', lang)} ({unit_text})")
         ax.legend()
-        ax.figure.tight_layout()
-        return ax
+        return finish(ax)
 
     def _repr_html_(self) -> str:
         return str(self.table.to_html(index=False))
@@ -459,17 +462,19 @@ class _Space:
         out = {}
         for p, c, r, v in zip(self.paths, self.choices, self.ranges, x, strict=True):
             if c is not None:
-                out[p] = c[int(round(v))]
+                out[p] = c[round(v)]
             else:
                 assert r is not None
-                out[p] = int(round(v)) if r[2] else float(v)
+                out[p] = round(v) if r[2] else float(v)
         return out
 
 
 def _space(space: Mapping[str, Any]) -> _Space:
     if not isinstance(space, Mapping) or not space:
         raise TypeError("space must be a dict {path: list of values, or (low, high)}")
-    paths, choices, ranges = [], [], []
+    paths: list[str] = []
+    choices: list[list[Any] | None] = []
+    ranges: list[tuple[float, float, bool] | None] = []
     for p, v in space.items():
         paths.append(p)
         if (
@@ -540,7 +545,8 @@ def optimize(
     )
     if budget.shape != (len(years),) or not np.all(np.isfinite(budget)):
         raise ValueError(
-            f"budget_per_year must be a number or one number per calendar year ({len(years)}); got {budget_per_year!r}"
+            "budget_per_year must be a number or one number per calendar year "
+            f"({len(years)}); got {budget_per_year!r}"
         )
     sp = _space(space)
     size = sp.size()
@@ -590,7 +596,8 @@ def optimize(
         for combo in itertools.product(*levels):
             evaluate(dict(zip(sp.paths, combo, strict=True)))
     else:
-        bounds, integrality = [], []
+        bounds: list[tuple[float, float]] = []
+        integrality: list[bool] = []
         for c, r in zip(sp.choices, sp.ranges, strict=True):
             if c is not None:
                 bounds.append((0, len(c) - 1))
@@ -621,5 +628,5 @@ def optimize(
     if len(feasible):
         keys = feasible.apply(lambda r: score(r.to_dict()), axis=1)
         row = feasible.loc[keys.idxmin()]
-        best = {p: row[p] for p in sp.paths}
+        best = {p: row[p].item() if isinstance(row[p], np.generic) else row[p] for p in sp.paths}
     return Optimum(best, objective, method, table, len(order))

@@ -32,6 +32,7 @@ from ._decide import (
     check_outcome,
     draws_for,
     find_path,
+    finish,
     is_money,
     outcome_label,
     outcome_values,
@@ -135,8 +136,7 @@ class Tornado:
         ax.set_xlabel(f"{name} ({unit_text})" if unit_text else name)
         ax.set_title(_t("tornado_title", lang).format(o=name.lower()))
         ax.legend(loc="lower right", title=_t("base", lang).format(v=f"{base:,.2f}"))
-        ax.figure.tight_layout()
-        return ax
+        return finish(ax)
 
     def _repr_html_(self) -> str:
         return str(self.table.to_html(index=False))
@@ -381,8 +381,7 @@ class Sobol:
         ax.axvline(0, color="black", lw=0.8)
         ax.set_title(_t("sobol_title", lang).format(o=outcome_label(self.outcome, lang).lower()))
         ax.legend(loc="lower right")
-        ax.figure.tight_layout()
-        return ax
+        return finish(ax)
 
     def _repr_html_(self) -> str:
         return str(self.table.to_html(index=False))
@@ -485,8 +484,7 @@ class Delta:
         ax.set_yticks(y, [param_label(self.scenario, p, lang) for p in rows["path"]])
         ax.set_xlabel(_t("delta", lang))
         ax.set_title(outcome_label(self.outcome, lang))
-        ax.figure.tight_layout()
-        return ax
+        return finish(ax)
 
     def _repr_html_(self) -> str:
         return str(self.table.to_html(index=False))

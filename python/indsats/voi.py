@@ -37,7 +37,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from . import _core, _gam
-from ._decide import DA_UNIT, find_path, param_label
+from ._decide import DA_UNIT, find_path, finish, param_label
 from ._labels import check_lang
 from .compare import Comparison
 from .result import Result
@@ -129,8 +129,8 @@ def _parameter_values(comparison: Comparison, path: str) -> NDArray[np.float64]:
 def _incremental(comparison: Comparison, do_nothing: bool) -> NDArray[np.float64]:
     """Net benefit of each design against the reference (doing nothing, or the
     first design), draws × designs; the reference's own column is left out."""
-    nb = net_benefits(comparison, do_nothing=do_nothing).to_numpy()
-    return nb[:, 1:] - nb[:, :1]
+    nb = np.asarray(net_benefits(comparison, do_nothing=do_nothing).to_numpy(), dtype=np.float64)
+    return np.asarray(nb[:, 1:] - nb[:, :1])
 
 
 def _label(comparison: Comparison, path: str, lang: str) -> str:
@@ -169,8 +169,7 @@ class EVPPI:
         ax.set_xlabel(f"{_t('value', lang)} ({unit_text})")
         ax.set_title(_t("title", lang))
         ax.legend(loc="lower right")
-        ax.figure.tight_layout()
-        return ax
+        return finish(ax)
 
     def _repr_html_(self) -> str:
         return str(self.table.to_html(index=False))
@@ -262,8 +261,7 @@ class EVSI:
         ax.set_title(f"{_t('pilot_title', lang)}: {self.label}")
         ax.set_ylim(bottom=0)
         ax.legend()
-        ax.figure.tight_layout()
-        return ax
+        return finish(ax)
 
     def _repr_html_(self) -> str:
         return str(self.table.to_html(index=False))
