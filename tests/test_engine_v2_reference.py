@@ -10,6 +10,7 @@ skip reason says which key it refused.
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,9 @@ def _engine_refusal() -> str | None:
     """Why the installed engine cannot run version 2, or None when it can."""
     probe = HAND_WRITTEN["changing_baseline"]()
     try:
-        indsats.simulate(probe, draws=1, seed=1, mode="mean_field", progress=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            indsats.simulate(probe, draws=1, seed=1, mode="mean_field", progress=False)
     except ValueError as err:
         return str(err)
     return None
@@ -42,16 +45,28 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def _run(scenario: Scenario, draws: int, seed: int) -> tuple[indsats.Result, bool]:
+    """The engine's mean-field run, and whether it warned that burn_in_years is due
+    (MODEL.md 12.4); any other warning fails the test."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = indsats.simulate(
+            indsats.Scenario.from_dict(copy.deepcopy(scenario)),
+            draws=draws,
+            seed=seed,
+            mode="mean_field",
+            progress=False,
+        )
+    burn_in = [w for w in caught if "burn_in_years" in str(w.message)]
+    others = [str(w.message) for w in caught if w not in burn_in]
+    assert not others, others
+    return res, bool(burn_in)
+
+
 def _engine_outputs(scenario: Scenario, names: list[str]) -> dict[str, Any]:
     """The engine's run of `scenario` in the oracle's layout (arm axis first)."""
-    res = indsats.simulate(
-        indsats.Scenario.from_dict(copy.deepcopy(scenario)),
-        draws=1,
-        seed=3,
-        mode="mean_field",
-        progress=False,
-    )
-    out: dict[str, Any] = {"stocks": np.asarray(res.stock_paths)[0]}
+    res, warned = _run(scenario, draws=1, seed=3)
+    out: dict[str, Any] = {"stocks": np.asarray(res.stock_paths)[0], "burn_in_warning": warned}
     for name in names:
         if model_v2.is_per_arm(name):
             out[name] = np.stack([res.draws(name, arm=arm)[0] for arm in model_v2.ARMS])
@@ -87,6 +102,13 @@ def test_engine_mean_field_equals_the_v2_reference(scenario: Scenario) -> None:
             _assert_close(actual[name], expected[name], name)
 
 
+@pytest.mark.parametrize("scenario", CASES)
+def test_engine_warns_about_burn_in_like_the_reference(scenario: Scenario) -> None:
+    """12.4: the warning suggesting burn_in_years, by the oracle's reading R23."""
+    expected = model_v2.burn_in_warning(model_v2.simulate_mean_field(copy.deepcopy(scenario)))
+    assert _engine_outputs(scenario, [])["burn_in_warning"] == expected
+
+
 def _uncertain_v2() -> Scenario:
     """changing_baseline with distributions, two of them in its correlation group."""
     sc = HAND_WRITTEN["changing_baseline"]()
@@ -106,7 +128,7 @@ def _uncertain_v2() -> Scenario:
 
 def test_engine_draws_equal_the_v2_reference_fed_their_parameters() -> None:
     sc = _uncertain_v2()
-    res = indsats.simulate(sc, draws=3, seed=9, mode="mean_field", progress=False)
+    res, _ = _run(sc, draws=3, seed=9)
     parameters = res.parameters()
     for draw in range(3):
         values = {str(k): float(v) for k, v in parameters.iloc[draw].items()}

@@ -677,3 +677,55 @@ def test_distributions_take_their_values_by_path() -> None:
         assert_close(res.npv[draw], expected["npv"], f"draw {draw}: npv")
     with pytest.raises(ValueError, match=r"values: no distribution at segments\[1\]"):
         model_v2.simulate_mean_field(sc, {**values, "segments[1].exit.job": 0.1})
+
+
+@pytest.mark.parametrize("scenario", CONSERVATION_CASES)
+def test_outputs_add_up(scenario: Scenario) -> None:
+    """The contract's outputs are consistent with each other (OUTPUTS.md)."""
+    out = oracle(scenario)
+    inputs = model_v2.parse(scenario)
+    months = inputs.months_in_year
+    segs = [f"segment[{s.name}]" for s in inputs.segments]
+    for state in inputs.states:
+        total = sum(out[f"{seg}.stock.{state}"] for seg in segs)
+        assert_close(total, out[f"stock.{state}"], state)
+        assert_close(
+            out[f"stock.{state}"] * months,
+            _yearly_sum(inputs, out["stocks"][:, :, inputs.states.index(state)]),
+            f"average {state}",
+        )
+    for d in inputs.destinations:
+        assert_close(
+            sum(out[f"{seg}.flow.{d.name}"] for seg in segs), out[f"flow.{d.name}"], d.name
+        )
+    assert_close(sum(out[f"{seg}.savings"] for seg in segs), out["savings"], "savings")
+    parts = out["cost.benefit"] + out["cost.effort"] + out["cost.destinations"]
+    assert_close(parts, out["cost"], "cost")
+    assert_close(out["cost"][1] - out["cost"][0], out["savings"], "savings by arm")
+    assert_close(out["investment"] + out["savings"], out["net"], "net")
+    je = [f"stock.{d}" for d in ("job", "education") if d in inputs.states]
+    stock_je = sum(out[name] for name in je)
+    assert_close(out["extra_job_education_years"], (stock_je[1] - stock_je[0]) * months / 12, "je")
+    last = np.cumsum(months) - 1
+    be = out["break_even"]
+    assert np.array_equal(out["paid_back"], (be >= 0) & (be <= last))
+    if math.isfinite(out["deadweight"]):
+        ratio = out["municipal_benefit_savings"].sum() / out["gross_savings"].sum()
+        assert out["deadweight"] == pytest.approx(1 - ratio, rel=1e-12)
+    if inputs.perspective == "municipal":
+        benefit_part = out["cost.benefit"][1] - out["cost.benefit"][0]
+        assert_close(out["municipal_benefit_savings"], benefit_part, "S_b")
+    for comp in inputs.components:
+        name = f"component[{comp.name}]"
+        assert np.all(
+            (out[f"{name}.capped_months"] >= 0) & (out[f"{name}.capped_months"] <= months)
+        )
+        if comp.participants is not None:
+            assert np.all(out[f"{name}.enrolment"] <= comp.participants + 1e-9)
+
+
+def _yearly_sum(inputs: model_v2.Inputs, monthly: Any) -> Any:
+    out = np.zeros((*monthly.shape[:-1], inputs.n_years))
+    for t, y in enumerate(inputs.year_of_month):
+        out[..., y] += monthly[..., t]
+    return out

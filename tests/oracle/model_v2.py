@@ -44,8 +44,9 @@ R8  gross_savings values a claimed person-month at the segment's benefit_month �
     indexation factor of the month's year × (1 − refusion share of cell 12), whatever
     the perspective; only destinations named `job` and `education`; only targeted
     segments (`intervention.segments`).
-R9  municipal_benefit_savings covers every segment's benefit stock (not only targeted
-    ones), at 1 − refusion(d) per cell; benefit_share payments are not part of it.
+R9  municipal_benefit_savings covers every segment's benefit stock at 1 − refusion(d) per
+    cell (a segment no effect reaches is the same in both arms, so it adds nothing);
+    benefit_share payments are not part of it.
 R10 A year's `funding` is spread evenly over that year's horizon months, whether or not
     the intervention runs in them (section 7).
 R11 Cost parts by perspective: cost.benefit is benefit × (1 − refusion(d)) (municipal),
@@ -78,6 +79,12 @@ R20 A per-segment output `segment[<seg>].savings` is the perspective's cost diff
     the segment's states (benefit, effort, destinations); investment is not split.
 R21 Calendar year of every per-year value: the year of the month in which it is used
     (the relapse ratio of a month, its hazard ratios, its prices).
+R22 `intervention.start` and `end` are required; `ramp_months` may be fractional. A
+    component's `start`/`end` default to the intervention's, its `ramp_months` to the
+    intervention's even when its own start differs.
+R23 The burn-in warning of 12.4 (`burn_in_warning`): the baseline arm's average benefit
+    stock of the last calendar year differs from that of the first by more than 15 % of
+    the first (in mean field the mean over draws is the value itself).
 """
 
 from __future__ import annotations
@@ -1125,6 +1132,12 @@ def _per_segment(inputs: Inputs, rec: Monthly, out: dict[str, Any], yearly: Any)
             out[f"{name}.flow.{d.name}"] = yearly(rec.flows[:, :, g, k])
         cost = rec.cost_parts[:, :, g].sum(axis=2)
         out[f"{name}.savings"] = yearly(cost[1] - cost[0])
+
+
+def burn_in_warning(out: Mapping[str, Any]) -> bool:
+    """Whether 12.4's warning suggesting `burn_in_years` is due (R23)."""
+    first, last = (float(x) for x in out["stock.benefit"][0][[0, -1]])
+    return abs(last - first) > 0.15 * first
 
 
 def is_per_arm(name: str) -> bool:
