@@ -36,11 +36,9 @@ def assert_close(actual: Any, expected: Any, what: str, rtol: float = 1e-9) -> N
     np.testing.assert_allclose(a, e, rtol=rtol, atol=rtol * scale, err_msg=what, equal_nan=True)
 
 
-def assert_same_outputs(
-    actual: dict[str, Any], expected: dict[str, Any], what: str, names: Any = None
-) -> None:
+def assert_same_outputs(actual: dict[str, Any], expected: dict[str, Any], what: str) -> None:
     assert set(actual) == set(expected), f"{what}: {set(actual) ^ set(expected)}"
-    for name in expected if names is None else names:
+    for name in expected:
         assert_close(actual[name], expected[name], f"{what}: {name}")
 
 

@@ -404,7 +404,7 @@ def _random_component(
     if rng.random() < 0.7:
         comp["relapse_hr"] = {d: _per_year(rng, n, 0.3, 1.2) for d in rng.sample(dests, 2)}
     if rng.random() < 0.5:
-        comp["follow_up_months"] = rng.choice([1, 2, 6, 200])
+        comp["follow_up_months"] = rng.choice([1, 2, 6, 50])
     if rng.random() < 0.5:
         comp["segments"] = _subset(rng, targeted)
     if rng.random() < 0.5:
