@@ -18,7 +18,7 @@ import pytest
 
 import indsats
 from oracle import model_v2
-from oracle.v2_scenarios import HAND_WRITTEN, random_scenario
+from oracle.v2_scenarios import HAND_WRITTEN, random_scenario, uncertain_changing_baseline
 
 Scenario = dict[str, Any]
 GENERATED = 40
@@ -109,25 +109,8 @@ def test_engine_warns_about_burn_in_like_the_reference(scenario: Scenario) -> No
     assert _engine_outputs(scenario, [])["burn_in_warning"] == expected
 
 
-def _uncertain_v2() -> Scenario:
-    """changing_baseline with distributions, two of them in its correlation group."""
-    sc = HAND_WRITTEN["changing_baseline"]()
-    sc["segments"][0]["exit"]["job"][1] = {"dist": "pert", "min": 0.05, "mode": 0.08, "max": 0.1}
-    sc["intervention"]["caseload"]["elasticity"] = {"dist": "lognormal", "p5": 0.3, "p95": 0.9}
-    sc["intervention"]["components"][0]["relapse_hr"]["job"] = {
-        "dist": "uniform",
-        "low": 0.5,
-        "high": 0.9,
-    }
-    sc["correlations"][0]["paths"] = [
-        "intervention.caseload.elasticity",
-        "segments[0].exit.job",
-    ]
-    return sc
-
-
 def test_engine_draws_equal_the_v2_reference_fed_their_parameters() -> None:
-    sc = _uncertain_v2()
+    sc, _ = uncertain_changing_baseline()
     res, _ = _run(sc, draws=3, seed=9)
     parameters = res.parameters()
     for draw in range(3):

@@ -22,7 +22,7 @@ import pytest
 import indsats
 from _scenarios import BASE
 from oracle import markov_v2, model_v2
-from oracle.v2_scenarios import HAND_WRITTEN, random_scenario
+from oracle.v2_scenarios import HAND_WRITTEN, random_scenario, uncertain_changing_baseline
 
 Scenario = dict[str, Any]
 RANDOM_CASES = 50
@@ -89,7 +89,6 @@ SECTION_12_KEYS = {
     "segments[].initial_destinations",
     "burn_in_years",
     "price_index",
-    "correlations",
     "destinations.hours.benefit_share",
     "destinations.jobparat.benefit_share",
 }
@@ -727,3 +726,18 @@ def _yearly_sum(inputs: model_v2.Inputs, monthly: Any) -> Any:
     for t, y in enumerate(inputs.year_of_month):
         out[..., y] += monthly[..., t]
     return out
+
+
+def test_correlations_only_change_sampling() -> None:
+    """12.6: a correlation group changes which values a draw takes, not the law given
+    them; the oracle accepts it and computes the same outputs."""
+    sc, values = uncertain_changing_baseline()
+    grouped = model_v2.simulate_mean_field(copy.deepcopy(sc), values)
+    del sc["correlations"]
+    assert_same_outputs(grouped, model_v2.simulate_mean_field(sc, values), "correlations")
+    fixed = HAND_WRITTEN["changing_baseline"]()
+    assert not np.allclose(grouped["stocks"], oracle(fixed)["stocks"])
+    with pytest.raises(ValueError, match=r"correlations\[0\]\.rho"):
+        model_v2.simulate_mean_field(
+            {**fixed, "correlations": [{"name": "g", "paths": [], "rho": 1.5}]}
+        )

@@ -310,6 +310,12 @@ class _Reader:
             raise ValueError(f"{path}: must lie in [{low}, {high}]; got {x}")
         return x
 
+    def probability(self, raw: Any, path: str) -> float:
+        x = self.number(raw, path)
+        if not 0 <= x < 1:
+            raise ValueError(f"{path}: must be a probability in [0, 1); got {x}")
+        return x
+
     def per_year(self, raw: Any, path: str) -> FloatArray:
         n_years = self.n_years
         if isinstance(raw, list):
@@ -444,7 +450,7 @@ def parse(scenario: Mapping[str, Any], values: Mapping[str, float] | None = None
         g = _table(group, f"correlations[{i}]", "correlation")
         if not isinstance(_required(g, "paths", f"correlations[{i}]"), list):
             raise ValueError(f"correlations[{i}].paths: must be a list of field paths")
-        read.number_in(_required(g, "rho", f"correlations[{i}]"), f"correlations[{i}].rho", 0, 1)
+        read.probability(_required(g, "rho", f"correlations[{i}]"), f"correlations[{i}].rho")
     inputs = Inputs(
         name=str(sc.get("name", "")),
         start_year=start_year,
@@ -479,7 +485,7 @@ def _parse_destinations(read: _Reader, raw: Any) -> tuple[Destination, ...]:
         out.append(
             Destination(
                 name=str(name),
-                relapse=read.number_in(d.get("relapse", 0.0), f"{path}.relapse", 0, 1 - 1e-15),
+                relapse=read.probability(d.get("relapse", 0.0), f"{path}.relapse"),
                 cost_month=read.number(d.get("cost_month", 0.0), f"{path}.cost_month"),
                 state_month=read.number(d.get("state_month", 0.0), f"{path}.state_month"),
                 benefit_share=read.number_in(

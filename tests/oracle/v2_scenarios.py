@@ -114,7 +114,8 @@ def reach_and_follow() -> dict[str, Any]:
 def changing_baseline() -> dict[str, Any]:
     """12.3–12.5 and 12.8: per-year exits and inflow, a duration ladder, an inflow cell,
     starting destinations, burn-in, destinations that keep benefit, per-year price and
-    benefit indexation, funding as a transfer (public), a correlation group."""
+    benefit indexation, funding as a transfer (public). (A correlation group needs
+    uncertain parameters, 12.6: see `uncertain_changing_baseline`.)"""
     dests = destinations()
     dests["hours"] = {"relapse": 0.35, "benefit_share": 0.5, "cost_month": 300}
     dests["jobparat"] = {"relapse": 0.4, "benefit_share": 1.0}
@@ -175,13 +176,6 @@ def changing_baseline() -> dict[str, Any]:
                 }
             ],
         },
-        "correlations": [
-            {
-                "name": "effects",
-                "paths": ["intervention.caseload.elasticity", "segments[0].exit.job"],
-                "rho": 0.5,
-            }
-        ],
     }
 
 
@@ -252,6 +246,29 @@ def participants_and_state() -> dict[str, Any]:
             ],
         },
     }
+
+
+def uncertain_changing_baseline() -> tuple[dict[str, Any], dict[str, float]]:
+    """`changing_baseline` with distributions, three of them in a correlation group
+    (12.6), and values for them by positional path."""
+    sc = changing_baseline()
+    sc["segments"][0]["exit"]["job"][1] = {"dist": "pert", "min": 0.05, "mode": 0.08, "max": 0.1}
+    sc["intervention"]["caseload"]["elasticity"] = {"dist": "lognormal", "p5": 0.3, "p95": 0.9}
+    relapse_hr = sc["intervention"]["components"][0]["relapse_hr"]
+    relapse_hr["job"] = {"dist": "uniform", "low": 0.5, "high": 0.9}
+    sc["correlations"] = [
+        {
+            "name": "effects",
+            "paths": ["intervention.caseload.elasticity", "segments[0].exit.job"],
+            "rho": 0.5,
+        }
+    ]
+    values = {
+        "segments[0].exit.job[1]": 0.07,
+        "intervention.caseload.elasticity": 0.5,
+        "intervention.components[0].relapse_hr.job": 0.7,
+    }
+    return sc, values
 
 
 HAND_WRITTEN = {
