@@ -347,6 +347,27 @@ def draws_for(mode: str, draws: int) -> int:
     return 1 if mode == "mean_field" else draws
 
 
+def number(x: float, lang: str, *, money: bool = False) -> str:
+    """A number for a sentence: money in mio. kr. with two decimals, other
+    numbers whole from 1,000 on, else with four significant digits; Danish
+    with a decimal comma and a thousands point."""
+    if money:
+        text = f"{x / 1e6:,.2f} mio. kr."
+    else:
+        text = f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+    if lang == "da":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        text = text.replace("mio, kr,", "mio. kr.")
+    return text
+
+
+def wrap(labels: Sequence[str], width: int = 42) -> list[str]:
+    """Axis labels broken into lines of at most ``width`` characters."""
+    import textwrap
+
+    return [textwrap.fill(str(text), width) for text in labels]
+
+
 def finish(ax: Axes) -> Axes:
     """Tightens the layout of the figure an Axes is drawn in, and returns the Axes."""
     from matplotlib.figure import Figure

@@ -34,6 +34,7 @@ from ._decide import (
     find_path,
     finish,
     is_money,
+    number,
     outcome_label,
     outcome_values,
     param_label,
@@ -41,6 +42,7 @@ from ._decide import (
     run_with,
     support,
     uncertain_paths,
+    wrap,
 )
 from ._labels import check_lang
 from ._simulate import ScenarioLike, as_scenario
@@ -130,7 +132,7 @@ class Tornado:
         ax.barh(y, lo - base, left=base, color="#4c72b0", label=_t("low", lang).format(p=p_lo))
         ax.barh(y, hi - base, left=base, color="#dd8452", label=_t("high", lang).format(p=p_hi))
         ax.axvline(base, color="black", lw=1)
-        ax.set_yticks(y, labels)
+        ax.set_yticks(y, wrap(labels))
         name = outcome_label(self.outcome, lang)
         unit_text = (DA_UNIT[unit] if lang == "da" else unit) if is_money(self.outcome) else ""
         ax.set_xlabel(f"{name} ({unit_text})" if unit_text else name)
@@ -224,6 +226,7 @@ class Threshold:
 
     path: str
     label: str
+    """What the parameter is, in the language asked for."""
     outcome: Outcome
     target: float
     value: float | None
@@ -232,29 +235,34 @@ class Threshold:
     """The mean outcome at the two bounds."""
     evaluations: list[tuple[float, float]] = field(default_factory=list)
     """Every (value, mean outcome) evaluated, in order."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """What the parameter is, by language ("en", "da")."""
 
     def statement(self, lang: str = "en") -> str:
         """One sentence: the threshold, or that there is none within the bounds."""
         check_lang(lang)
         name = outcome_label(self.outcome, lang)
-        lo, hi = self.bounds
+        what = self.labels.get(lang, self.label)
+        money = is_money(self.outcome)
+        target = number(self.target, lang, money=money)
+        lo, hi = (number(b, lang) for b in self.bounds)
+        at_lo, at_hi = (number(v, lang, money=money) for v in self.at_bounds)
         if self.value is not None:
+            value = number(self.value, lang)
             if lang == "da":
-                return f"{name} (middel) når {self.target:,.6g} ved {self.label} = {self.value:.6g}"
-            return f"The mean {name} reaches {self.target:,.6g} at {self.label} = {self.value:.6g}"
+                return f"{name} (middel) når {target} ved {what} = {value}"
+            return f"The mean {name} reaches {target} at {what} = {value}"
         above = self.at_bounds[0] > self.target
         if lang == "da":
             side = "over" if above else "under"
             return (
-                f"{name} (middel) forbliver {side} {self.target:,.6g} for alle værdier af "
-                f"{self.label} i [{lo:.6g}, {hi:.6g}] (fra {self.at_bounds[0]:,.6g} til "
-                f"{self.at_bounds[1]:,.6g}): ingen tærskelværdi"
+                f"{name} (middel) forbliver {side} {target} for alle værdier af {what} i "
+                f"[{lo}; {hi}] (fra {at_lo} til {at_hi}): ingen tærskelværdi"
             )
         side = "above" if above else "below"
         return (
-            f"The mean {name} stays {side} {self.target:,.6g} for every value of {self.label} "
-            f"in [{lo:.6g}, {hi:.6g}] (from {self.at_bounds[0]:,.6g} to "
-            f"{self.at_bounds[1]:,.6g}): no threshold"
+            f"The mean {name} stays {side} {target} for every value of {what} in "
+            f"[{lo}, {hi}] (from {at_lo} to {at_hi}): no threshold"
         )
 
     def __str__(self) -> str:
@@ -338,7 +346,8 @@ def threshold(
     else:
         tol = xtol if xtol is not None else (hi - lo) * 1e-6
         value = float(brentq(gap, lo, hi, xtol=tol))
-    return Threshold(where, label, outcome, target, value, (lo, hi), at_bounds, evaluations)
+    labels = {lg: param_label(sc, where, lg) for lg in ("en", "da")}
+    return Threshold(where, label, outcome, target, value, (lo, hi), at_bounds, evaluations, labels)
 
 
 # ----------------------------------------------------------------------- Sobol
@@ -377,7 +386,7 @@ class Sobol:
             color="#4c72b0",
             label=_t("first", lang),
         )
-        ax.set_yticks(y, labels)
+        ax.set_yticks(y, wrap(labels))
         ax.axvline(0, color="black", lw=0.8)
         ax.set_title(_t("sobol_title", lang).format(o=outcome_label(self.outcome, lang).lower()))
         ax.legend(loc="lower right")
@@ -481,7 +490,7 @@ class Delta:
         ax = _axes(ax, height=max(3.0, 0.45 * len(rows) + 1.5))
         y = np.arange(len(rows))
         ax.barh(y, rows["delta"], xerr=rows["delta_conf"], color="#4c72b0")
-        ax.set_yticks(y, [param_label(self.scenario, p, lang) for p in rows["path"]])
+        ax.set_yticks(y, wrap([param_label(self.scenario, p, lang) for p in rows["path"]]))
         ax.set_xlabel(_t("delta", lang))
         ax.set_title(outcome_label(self.outcome, lang))
         return finish(ax)

@@ -37,7 +37,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from . import _core, _gam
-from ._decide import DA_UNIT, find_path, finish, param_label
+from ._decide import DA_UNIT, find_path, finish, param_label, wrap
 from ._labels import check_lang
 from .compare import Comparison
 from .result import Result
@@ -164,7 +164,7 @@ class EVPPI:
         y = np.arange(len(rows))
         ax.barh(y, rows["evppi"] / scale, xerr=1.96 * rows["se"] / scale, color="#4c72b0")
         ax.axvline(self.evpi / scale, color="#c44e52", ls="--", label=_t("evpi", lang))
-        ax.set_yticks(y, list(rows["label"]))
+        ax.set_yticks(y, wrap(list(rows["label"])))
         unit_text = DA_UNIT[unit] if lang == "da" else unit
         ax.set_xlabel(f"{_t('value', lang)} ({unit_text})")
         ax.set_title(_t("title", lang))
