@@ -56,7 +56,8 @@ test: lint build ## Every check: lint, cargo test, the wheel in a fresh venv, py
 	cargo test
 	$(PY) -m mypy.stubtest indsats._core
 	$(MAKE) --no-print-directory test-wheel
-	PYTHONWARNINGS=error::indsats.ScenarioWarning $(VENV)/bin/pytest -q --nbmake notebooks
+	# A notebook must not warn (ScenarioWarning is a UserWarning).
+	PYTHONWARNINGS=error::UserWarning $(VENV)/bin/pytest -q --nbmake notebooks
 
 .PHONY: test-wheel
 test-wheel: ## Build the wheel, install it into a fresh venv, run pytest against it

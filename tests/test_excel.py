@@ -155,29 +155,35 @@ def test_assumptions_sheet_has_every_number_and_its_source(
     assert "default" in by_path["destinations.other.relapse"][-1]
 
 
-def test_failed_write_leaves_nothing(result: indsats.Result, tmp_path: Path) -> None:
-    target = tmp_path / "case.xlsx"
+def test_failed_write_leaves_nothing(
+    result: indsats.Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out" / "case.xlsx"
     with pytest.raises(ValueError):
         result.to_excel(target, unit="eur")
-    assert not target.exists()
+    assert not (tmp_path / "out").exists()
 
     class Boom(Exception):
         pass
 
+    import tempfile
+
     import indsats._excel as excel
 
-    original = excel.assumptions_frame
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where openpyxl streams its sheets
+    written = excel._draws_sheet
 
-    def half_way(*args: object, **kw: object) -> None:
-        raise Boom
+    def half_way(*args: object) -> None:
+        written(*args)  # type: ignore[arg-type]
+        raise Boom  # after the first sheets went to their temporary files
 
-    excel.assumptions_frame = half_way
-    try:
-        with pytest.raises(Boom):
-            result.to_excel(target)
-    finally:
-        excel.assumptions_frame = original
-    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(excel, "_draws_sheet", half_way)
+    with pytest.raises(Boom):
+        result.to_excel(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["temp"]  # no file, no folder
+    assert list(temp.iterdir()) == []  # nor any temporary file of openpyxl's
 
 
 def test_comment_index() -> None:

@@ -126,12 +126,21 @@ def _run(args: argparse.Namespace) -> int:
         _write_plot(res, args, (lo, 25, 75, 100 - lo), plot_format or "png")
     if not to_stdout:
         summary = res.summary(percentiles=(lo, 50, 100 - lo), lang=args.lang, unit=args.unit)
-        print(f"{sc.name}: {res.n_draws:,} draws, mode {res.mode}, seed {res.seed}")
+        print(_headline(sc.name, res.n_draws, res.mode, res.seed, args.lang))
         print(table)
         print()
         print(summary)
     sys.stdout.flush()
     return 0
+
+
+def _headline(name: str, draws: int, mode: str, seed: int, lang: str) -> str:
+    from ._format import number
+
+    n = number(draws, 0, lang)
+    if lang == "da":
+        return f"{name}: {n} trækninger, metode {mode}, seed {seed}"
+    return f"{name}: {n} draws, mode {mode}, seed {seed}"
 
 
 def _write_plot(res: Result, args: argparse.Namespace, ps: tuple[float, ...], fmt: str) -> None:

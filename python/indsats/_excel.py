@@ -392,6 +392,20 @@ def _no_stray_temp_files() -> Iterator[None]:
                 pending.remove(name)
 
 
+@contextlib.contextmanager
+def _closed_on_failure(wb: Workbook) -> Iterator[None]:
+    """Close the streams of an abandoned workbook now, in order, so that nothing
+    complains later when they are garbage-collected."""
+    try:
+        yield
+    except BaseException:
+        for ws in wb.worksheets:
+            with contextlib.suppress(Exception):
+                if not ws.closed:
+                    ws.close()
+        raise
+
+
 def write_excel(
     result: Result,
     path: str | os.PathLike[str],
@@ -411,7 +425,7 @@ def write_excel(
 
     def write(tmp: Path) -> None:
         wb = Workbook(write_only=True)
-        with _no_stray_temp_files():
+        with _no_stray_temp_files(), _closed_on_failure(wb):
             _table_sheet(wb, result, table, lang, unit, percentiles, chart)
             _summary_sheet(wb, result, summary, lang, unit)
             _frame_sheet(

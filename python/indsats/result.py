@@ -133,8 +133,9 @@ class Result:
         if y.ndim == 2:
             y = y[:, -1] if metric in _CUMULATIVE else y.sum(axis=1)
         target = pd.Series(y).rank()
-        rho = params.rank().corrwith(target)
-        out = pd.DataFrame({"parameter": rho.index, "spearman": rho.to_numpy()})
+        # One parameter at a time, so Ctrl-C lands between them on a long run.
+        rho = [target.corr(params[c].rank()) for c in params.columns]
+        out = pd.DataFrame({"parameter": list(params.columns), "spearman": rho})
         order = out["spearman"].abs().sort_values(ascending=False).index
         return out.loc[order].reset_index(drop=True)
 
