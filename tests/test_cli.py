@@ -82,6 +82,19 @@ def test_the_output_format_follows_the_name(tmp_path: Path) -> None:
         (["--interval", "nan"], "--interval"),
         (["--out", "-", "--format", "xlsx"], "standard output"),
         (["--nonsense"], "unrecognized"),
+        (
+            [
+                "--out",
+                "{tmp}/t.csv",
+                "--format",
+                "csv",
+                "--plot",
+                "{tmp}/t.csv",
+                "--plot-format",
+                "png",
+            ],
+            "name the same file",
+        ),
     ],
 )
 def test_user_errors_are_one_line_and_exit_code_2(
@@ -112,6 +125,39 @@ def test_a_missing_or_broken_scenario_is_one_line(tmp_path: Path) -> None:
     latin1.write_bytes('name = "Tønder"\n'.encode("latin-1"))
     proc = run_cli("run", str(latin1))
     assert proc.returncode == 2 and "latin1.toml" in proc.stderr and "UTF-8" in proc.stderr
+
+
+def test_outputs_never_overwrite_the_scenario(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.toml"
+    text = (ROOT / "scenarios" / "ballerup.toml").read_text(encoding="utf-8")
+    scenario.write_text(text, encoding="utf-8")
+    proc = run_cli("run", str(scenario), "--draws", "5", "--out", str(scenario), "--format", "csv")
+    assert proc.returncode == 2 and "that is the scenario file" in proc.stderr
+    assert scenario.read_text(encoding="utf-8") == text
+
+
+def test_scenario_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    p = tmp_path / "s.json"
+    p.write_text(json.dumps(scenario_dict(name="evil\x1b[2J\x07")), encoding="utf-8")
+    proc = run_cli("run", str(p), "--draws", "10")
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
+    assert proc.stdout.startswith("evil")
+
+
+def test_an_overflowing_scenario_is_one_line(tmp_path: Path) -> None:
+    d = scenario_dict()
+    d["segments"][0]["benefit_month"] = 1e306  # costs overflow to infinity
+    p = tmp_path / "huge.json"
+    p.write_text(json.dumps(d), encoding="utf-8")
+    proc = run_cli("run", str(p), "--draws", "5", "--out", str(tmp_path / "t.csv"))
+    assert proc.returncode == 2, proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    # Refused on input (the field) or on output (the output that is not finite).
+    assert "benefit_month" in lines[0] or "not a finite number" in lines[0], lines[0]
+    assert proc.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.json"]
 
 
 def test_csv_to_standard_output() -> None:

@@ -220,7 +220,10 @@ def test_excel_holds_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     assert any(v.endswith("s\ufffd.toml") for v in values)
 
 
-def test_excel_refuses_outputs_that_are_not_finite(result: indsats.Result, tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_files_refuse_outputs_that_are_not_finite(
+    result: indsats.Result, tmp_path: Path, suffix: str
+) -> None:
     rows = result._rows.copy()
     col = result._blocks[("savings", None)]
     rows[7, col + 1] = np.nan
@@ -231,8 +234,9 @@ def test_excel_refuses_outputs_that_are_not_finite(result: indsats.Result, tmp_p
         "break_even_column": result._be_col,
     }
     broken = indsats.Result(result.scenario, raw, seed=1, mode="stochastic", elapsed=0.0)
+    write = broken.to_excel if suffix == "xlsx" else broken.to_csv
     with pytest.raises(ValueError, match=r"savings.*draw 7"):
-        broken.to_excel(tmp_path / "case.xlsx")
+        write(tmp_path / f"case.{suffix}")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -282,3 +286,25 @@ def test_ctrl_c_stops_a_large_excel_write_within_a_second(tmp_path: Path) -> Non
     assert float(out.split()[1]) - sent < 1.0  # CLOCK_MONOTONIC is one clock for all processes
     assert list(out_dir.iterdir()) == []
     assert list(temp_dir.iterdir()) == []  # nor any of openpyxl's temporary files
+
+
+def test_a_pipe_is_written_in_place_not_replaced(tmp_path: Path) -> None:
+    # The same holds for devices such as /dev/null, which are not tested here: an
+    # implementation that replaced them would destroy them.
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as f:
+            got.append(f.read())
+
+    import threading
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    write_atomic(fifo, writes("through the pipe"))
+    reader.join(timeout=10)
+    assert got == [b"through the pipe"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a pipe
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]

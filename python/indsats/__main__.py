@@ -78,6 +78,27 @@ def _output_format(
     return fmt
 
 
+def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _check_distinct(
+    scenario: str | os.PathLike[str], outputs: list[tuple[str, str | os.PathLike[str] | None]]
+) -> None:
+    """Outputs never overwrite the scenario file or each other."""
+    given = [(option, path) for option, path in outputs if path is not None]
+    for option, path in given:
+        if _same_file(path, scenario):
+            raise UserError(f"{option} {os.fspath(path)}: that is the scenario file")
+    for i, (option, path) in enumerate(given):
+        for other, other_path in given[i + 1 :]:
+            if _same_file(path, other_path):
+                raise UserError(f"{option} and {other} name the same file {os.fspath(path)}")
+
+
 def _status(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -99,6 +120,9 @@ def _run(args: argparse.Namespace) -> int:
     plot_format = None
     if args.plot is not None:
         plot_format = _output_format(args.plot, args.plot_format, PLOT_FORMATS, "--plot")
+    _check_distinct(
+        args.scenario, [("--out", None if to_stdout else args.out), ("--plot", args.plot)]
+    )
     lo = (100 - args.interval) / 2
     sc = as_scenario(args.scenario)
     res = simulate(
@@ -109,6 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         threads=args.threads,
         progress=not args.quiet and sys.stderr.isatty(),
     )
+    res.check_finite("nothing is shown or written")
     table = res.table(percentiles=(lo, 100 - lo), lang=args.lang, unit=args.unit)
     if out_format == "xlsx":
         res.to_excel(args.out, lang=args.lang, unit=args.unit, percentiles=(lo, 100 - lo))
@@ -135,9 +160,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _headline(name: str, draws: int, mode: str, seed: int, lang: str) -> str:
-    from ._format import number
+    from ._format import number, printable
 
     n = number(draws, 0, lang)
+    name = printable(name)  # no terminal control sequences from a scenario
     if lang == "da":
         return f"{name}: {n} trækninger, metode {mode}, seed {seed}"
     return f"{name}: {n} draws, mode {mode}, seed {seed}"

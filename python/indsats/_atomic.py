@@ -1,11 +1,12 @@
 """Atomic file writes: a failed or interrupted write never leaves a half file.
 
 The data goes to a temporary file beside the target, which replaces the
-target only when complete. What a user sees is what a plain ``open(path, "w")``
-would give: the permissions follow the umask (or stay those of the file that
-is replaced), a symlink is written through to its target, errors name the
-target, and nothing is left behind when the write fails — neither the
-temporary file nor a folder created for it.
+target only when complete (a device or a pipe is written in place). What a
+user sees is what a plain ``open(path, "w")`` would give: the permissions
+follow the umask (or stay those of the file that is replaced), a symlink is
+written through to its target, errors name the target, and nothing is left
+behind when the write fails — neither the temporary file nor a folder created
+for it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ def _target(path: str | os.PathLike[str]) -> Path:
         # open() would refuse to write a read-only file; so does replacing it.
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
     return target
+
+
+def _is_special(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` exists (through symlinks) and is not a regular file or folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _make_parents(folder: Path) -> list[Path]:
@@ -86,6 +96,11 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     On any exception (including KeyboardInterrupt) the temporary file is
     removed and ``path`` is left as it was.
     """
+    if _is_special(path):
+        # A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place:
+        # there is nothing to replace atomically, and replacing it would destroy it.
+        yield Path(path)
+        return
     target = _target(path)
     shown = os.fspath(path)
     created = _make_parents(target.parent)

@@ -170,25 +170,6 @@ def assumptions_frame(result: Result, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_ASSUMPTION_COLUMNS[lang])
 
 
-def check_finite(result: Result) -> None:
-    """ValueError naming the first output that is not a finite number in some draw."""
-    rows = result._rows
-    n_years = len(result.years)
-    blocks = [
-        (f"{name}" + (f" ({arm})" if arm else ""), col, n_years)
-        for (name, arm), col in result._blocks.items()
-    ]
-    blocks.append(("npv", result._npv_col, 1))
-    for name, col, width in blocks:
-        bad = ~np.isfinite(rows[:, col : col + width]).all(axis=1)
-        if bad.any():
-            raise ValueError(
-                f"output {name} is not a finite number in {int(bad.sum()):,} of "
-                f"{result.n_draws:,} draws (first in draw {int(np.argmax(bad))}); "
-                "the workbook is not written"
-            )
-
-
 def _chart_png(result: Result, lang: str, unit: str, percentiles: tuple[float, float]) -> bytes:
     from matplotlib.figure import Figure
 
@@ -415,7 +396,7 @@ def write_excel(
     percentiles: tuple[float, float],
 ) -> Path:
     check_suffix(path, ("xlsx",), "to_excel")
-    check_finite(result)
+    result.check_finite("the workbook is not written")
     lo, hi = percentiles
     table = result.table(percentiles=(lo, hi), lang=lang, unit=unit, detail=True, total=True)
     summary = result.summary(percentiles=(lo, 50, hi), lang=lang, unit=unit)

@@ -6,12 +6,10 @@ import os
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-import pandas as pd
-
-from . import _format
 from ._atomic import write_atomic
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
 TABLE_FORMATS = ("csv", "xlsx")
@@ -37,6 +35,10 @@ def check_suffix(path: object, formats: tuple[str, ...], what: str) -> str:
 def csv_text(table: pd.DataFrame, out: IO[str] | str) -> None:
     """Write a table as CSV: English comma-separated at full precision; Danish
     semicolon-separated with a decimal comma, rounded as the table shows it."""
+    import pandas as pd
+
+    from . import _format
+
     spec = _format.spec_of(table)
     frame = pd.DataFrame(table)
     if spec and spec["lang"] == "da":

@@ -26,6 +26,12 @@ _MONEY_DECIMALS = {"mio": 2, "tkr": 0, "kr": 0}
 _DECIMALS = {"persons": 1, "count": 0, "number": 3}
 
 
+def printable(text: str) -> str:
+    """Text with every character that is not printable (control characters,
+    escape sequences) replaced by a space."""
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
 def number(x: float, decimals: int, lang: str, *, minus: str = "-") -> str:
     """``x`` with ``decimals`` decimals and thousands separators: 1,234.5 or 1.234,5."""
     if not math.isfinite(x):

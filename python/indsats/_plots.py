@@ -36,23 +36,19 @@ def _axes(ax: object) -> Axes:
     return ax
 
 
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else " " for c in text)
-
-
 def _plain(text: str) -> str:
     """Text from a scenario as a label: printable, and no $ that starts maths."""
-    return _printable(text).replace("$", r"\$")
+    return _format.printable(text).replace("$", r"\$")
 
 
 def _title(ax: Axes, text: str) -> None:
     """A title of at most two lines, wrapped to the width of its axes, so
     neighbouring axes keep their titles apart; shown as written (no maths)."""
-    title = ax.set_title(_printable(text), parse_math=False)
+    title = ax.set_title(_format.printable(text), parse_math=False)
     figure = ax.get_figure(root=True)
     width_pt = ax.bbox.width * 72 / (figure.dpi if figure is not None else 72)
     chars = max(12, int(width_pt / (float(title.get_fontsize()) * _CHAR_WIDTH)))
-    title.set_text(textwrap.fill(_printable(text), chars, max_lines=2, placeholder=" …"))
+    title.set_text(textwrap.fill(_format.printable(text), chars, max_lines=2, placeholder=" …"))
 
 
 def _numbers(ax: Axes, axis: str, lang: str, kind: str = "number") -> None:

@@ -194,6 +194,24 @@ class Result:
         col = self._blocks[(metric, arm)]
         return np.array(self._rows[:, col : col + len(self.years)])
 
+    def check_finite(self, consequence: str = "") -> None:
+        """ValueError naming the first output that is not a finite number in some
+        draw (the engine should never give one; a file must never show one)."""
+        n_years = len(self.years)
+        blocks = [
+            (name + (f" ({arm})" if arm else ""), col, n_years)
+            for (name, arm), col in self._blocks.items()
+        ]
+        blocks.append(("npv", self._npv_col, 1))
+        for name, col, width in blocks:
+            bad = ~np.isfinite(self._rows[:, col : col + width]).all(axis=1)
+            if bad.any():
+                raise ValueError(
+                    f"output {name} is not a finite number in {int(bad.sum()):,} of "
+                    f"{self.n_draws:,} draws (first in draw {int(np.argmax(bad))})"
+                    + (f"; {consequence}" if consequence else "")
+                )
+
     # ----------------------------------------------------------------- tables
     def savings_by_part(self, part: str) -> NDArray[np.float64]:
         """Savings on one part of the cost, (draws, years): ``benefit``
@@ -422,6 +440,7 @@ class Result:
         from ._files import check_suffix, write_csv
 
         check_suffix(path, ("csv",), "to_csv")
+        self.check_finite("the table is not written")
         t = self.table(percentiles=percentiles, lang=lang, unit=unit, detail=detail)
         return write_csv(t, path)
 
