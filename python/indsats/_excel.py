@@ -51,42 +51,6 @@ _DEFAULT_SOURCE = {
     "lov nr. 994 af 30/08/2015 § 5 stk. 2 (weeks 1–4 80 %, 5–26 40 %, 27–52 30 %, 53+ 20 %)",
 }
 
-_TEXT: dict[str, dict[str, str]] = {
-    "sheet.table": {"en": "Business case", "da": "Business case"},
-    "sheet.summary": {"en": "Summary", "da": "Resumé"},
-    "sheet.assumptions": {"en": "Assumptions", "da": "Antagelser"},
-    "sheet.draws": {"en": "Draws", "da": "Trækninger"},
-    "sheet.about": {"en": "About the run", "da": "Om kørslen"},
-    "signs": {
-        "en": "Signs: savings are negative (a saving lowers the cost); Net = Investment + "
-        "Savings, so a negative net means the investment earns more than it costs.",
-        "da": "Fortegn: besparelser er negative (de sænker udgiften); I alt = Investering + "
-        "Besparelse, så et negativt I alt betyder, at investeringen tjener sig hjem.",
-    },
-    "interval": {
-        "en": "{unit}; mean and the {lo:g}–{hi:g} % interval over {n:,} draws; "
-        "the total sums each draw's years.",
-        "da": "{unit}; middel og {lo:g}–{hi:g} %-interval over {n:,} trækninger; "
-        "samlet er summen af årene i hver trækning.",
-    },
-    "payback": {
-        "en": "Probability of payback: the share of draws in which the cumulative net "
-        "(undiscounted) reaches zero and stays there within the horizon.",
-        "da": "Sandsynlighed for at tjene sig hjem: andelen af trækninger, hvor det "
-        "akkumulerede I alt (ikke tilbagediskonteret) når nul og bliver der inden for horisonten.",
-    },
-    "draw": {"en": "draw", "da": "trækning"},
-    "break_even_month": {
-        "en": "break-even (month, {start} = 0)",
-        "da": "tjent hjem (måned, {start} = 0)",
-    },
-    "extra": {
-        "en": "extra persons in job or education, end of horizon",
-        "da": "ekstra personer i job eller uddannelse, slut",
-    },
-    "item": {"en": "item", "da": "oplysning"},
-    "value": {"en": "value", "da": "værdi"},
-}
 _ASSUMPTION_COLUMNS = {
     "en": ["parameter", "value or distribution", "mean", "min", "max", "uncertain", "source"],
     "da": ["parameter", "værdi eller fordeling", "middel", "min", "maks", "usikker", "kilde"],
@@ -120,7 +84,7 @@ _ABOUT_ROWS = {
 
 
 def _t(key: str, lang: str, **fields: Any) -> str:
-    return _TEXT[key][lang].format(**fields)
+    return label(f"excel.{key}", lang).format(**fields)
 
 
 def excel_text(value: str) -> str:
@@ -244,7 +208,9 @@ def _table_sheet(
         sheet.append([name, *row.to_numpy()], [None] + [money] * len(row))
     sheet.append([])
     lo, hi = percentiles
-    sheet.append([_t("interval", lang, unit=label(unit, lang), lo=lo, hi=hi, n=result.n_draws)])
+    n = _format.number(result.n_draws, 0, lang)
+    lo_text, hi_text = _format.plain(lo, lang), _format.plain(hi, lang)
+    sheet.append([_t("interval", lang, unit=label(unit, lang), lo=lo_text, hi=hi_text, n=n)])
     sheet.append([_t("signs", lang)])
     image = Image(io.BytesIO(chart))
     sheet.ws.add_image(image, f"A{sheet.rows + 2}")
@@ -332,11 +298,7 @@ def _about_sheet(wb: Workbook, result: Result, lang: str, unit: str, truncated: 
     sc = result.scenario
     note = ""
     if truncated is not None:
-        note = (
-            f"first {truncated:,} draws only (Excel's row limit)"
-            if lang == "en"
-            else f"kun de første {truncated:,} trækninger (Excels grænse for rækker)"
-        )
+        note = _t("truncated", lang, n=_format.number(truncated, 0, lang))
     values = [
         sc.name,
         sc.source or "",

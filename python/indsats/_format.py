@@ -43,6 +43,12 @@ def number(x: float, decimals: int, lang: str, *, minus: str = "-") -> str:
     return f"{minus}{text}" if negative else text
 
 
+def plain(x: float, lang: str) -> str:
+    """A short number as written in text (``2.5``; Danish ``2,5``)."""
+    text = f"{x:g}"
+    return text.replace(".", ",") if lang == "da" else text
+
+
 def share(x: float, lang: str) -> str:
     """A probability in per cent, whole points; never rounds a rare event to 0 or 100."""
     if not math.isfinite(x):

@@ -58,6 +58,45 @@ _LABELS: dict[str, dict[str, str]] = {
         "en": "No draw breaks even within the horizon",
         "da": "Ingen trækning tjener sig hjem inden for horisonten",
     },
+    # The workbook.
+    "excel.sheet.table": {"en": "Business case", "da": "Business case"},
+    "excel.sheet.summary": {"en": "Summary", "da": "Resumé"},
+    "excel.sheet.assumptions": {"en": "Assumptions", "da": "Antagelser"},
+    "excel.sheet.draws": {"en": "Draws", "da": "Trækninger"},
+    "excel.sheet.about": {"en": "About the run", "da": "Om kørslen"},
+    "excel.signs": {
+        "en": "Signs: savings are negative (a saving lowers the cost); Net = Investment + "
+        "Savings, so a negative net means the investment earns more than it costs.",
+        "da": "Fortegn: besparelser er negative (de sænker udgiften); I alt = Investering + "
+        "Besparelse, så et negativt I alt betyder, at investeringen tjener sig hjem.",
+    },
+    "excel.interval": {
+        "en": "{unit}; mean and the {lo}–{hi} % interval over {n} draws; "
+        "the total sums each draw's years.",
+        "da": "{unit}; middel og {lo}–{hi} %-interval over {n} trækninger; "
+        "samlet er summen af årene i hver trækning.",
+    },
+    "excel.payback": {
+        "en": "Probability of payback: the share of draws in which the cumulative net "
+        "(undiscounted) reaches zero and stays there within the horizon.",
+        "da": "Sandsynlighed for at tjene sig hjem: andelen af trækninger, hvor det "
+        "akkumulerede I alt (ikke tilbagediskonteret) når nul og bliver der inden for horisonten.",
+    },
+    "excel.draw": {"en": "draw", "da": "trækning"},
+    "excel.break_even_month": {
+        "en": "break-even (month, {start} = 0)",
+        "da": "tjent hjem (måned, {start} = 0)",
+    },
+    "excel.extra": {
+        "en": "extra persons in job or education, end of horizon",
+        "da": "ekstra personer i job eller uddannelse, slut",
+    },
+    "excel.item": {"en": "item", "da": "oplysning"},
+    "excel.value": {"en": "value", "da": "værdi"},
+    "excel.truncated": {
+        "en": "first {n} draws only (Excel's row limit)",
+        "da": "kun de første {n} trækninger (Excels grænse for rækker)",
+    },
     # Units.
     "mio": {"en": "mio. kr.", "da": "mio. kr."},
     "tkr": {"en": "1,000 kr.", "da": "1.000 kr."},

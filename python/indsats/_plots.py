@@ -88,7 +88,13 @@ def _months(ax: Axes, labels: list[str]) -> None:
 
 
 def _fan(
-    ax: Axes, x: Any, values: np.ndarray, percentiles: Sequence[float], color: str, name: str
+    ax: Axes,
+    x: Any,
+    values: np.ndarray,
+    percentiles: Sequence[float],
+    color: str,
+    name: str,
+    lang: str,
 ) -> None:
     """Shaded bands between symmetric percentile pairs, and the mean line."""
     ps = list(percentiles)
@@ -97,7 +103,13 @@ def _fan(
         lo, hi = q[i], q[len(ps) - 1 - i]
         alpha = 0.15 + 0.2 * i
         ax.fill_between(
-            x, lo, hi, color=color, alpha=alpha, lw=0, label=f"{ps[i]:g}–{ps[-1 - i]:g} %"
+            x,
+            lo,
+            hi,
+            color=color,
+            alpha=alpha,
+            lw=0,
+            label=f"{_format.plain(ps[i], lang)}–{_format.plain(ps[-1 - i], lang)} %",
         )
     ax.plot(x, values.mean(axis=0), color=color, lw=2, marker="o", label=name)
 
@@ -128,6 +140,7 @@ def plot(
             ps,
             "tab:blue",
             f"{label(metric, lang)} ({label('mean', lang)})",
+            lang,
         )
         ax.axhline(0, color="black", lw=0.8)
         ax.set_xticks(result.years)

@@ -10,7 +10,7 @@ import numbers
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -137,23 +137,26 @@ class Scenario:
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str]) -> Scenario:
         """Read a scenario from a TOML file (UTF-8)."""
-        p, text = _read_text(path, "TOML")
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise ValueError(f"{p}: not valid TOML: {e}") from None
-        except RecursionError:
-            raise ValueError(f"{p}: nested too deeply") from None
-        return cls(data, source=str(p))
+        return cls._from_file(path, "TOML", tomllib.loads, tomllib.TOMLDecodeError)
 
     @classmethod
     def from_json(cls, path: str | os.PathLike[str]) -> Scenario:
         """Read a scenario from a JSON file (UTF-8)."""
-        p, text = _read_text(path, "JSON")
+        return cls._from_file(path, "JSON", json.loads, json.JSONDecodeError)
+
+    @classmethod
+    def _from_file(
+        cls,
+        path: str | os.PathLike[str],
+        what: str,
+        parse: Callable[[str], Any],
+        invalid: type[ValueError],
+    ) -> Scenario:
+        p, text = _read_text(path, what)
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{p}: not valid JSON: {e}") from None
+            data = parse(text)
+        except invalid as e:
+            raise ValueError(f"{p}: not valid {what}: {e}") from None
         except RecursionError:
             raise ValueError(f"{p}: nested too deeply") from None
         return cls(data, source=str(p))
