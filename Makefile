@@ -51,12 +51,12 @@ lint: $(STAMP) ## cargo fmt --check, clippy -D warnings, ruff, mypy
 	$(VENV)/bin/ruff format --check python tests benches
 	$(VENV)/bin/mypy
 
+# The notebooks run with warnings as errors: a ScenarioWarning is a UserWarning.
 .PHONY: test
 test: lint build ## Every check: lint, cargo test, the wheel in a fresh venv, pytest, notebooks
 	cargo test
 	$(PY) -m mypy.stubtest indsats._core
 	$(MAKE) --no-print-directory test-wheel
-	# A notebook must not warn (ScenarioWarning is a UserWarning).
 	PYTHONWARNINGS=error::UserWarning $(VENV)/bin/pytest -q --nbmake notebooks
 
 .PHONY: test-wheel
