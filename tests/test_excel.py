@@ -193,3 +193,18 @@ def test_comment_index() -> None:
     assert source_of("segments[0].exit.other", {}, comments).startswith("research §4")
     assert source_of("intervention.components[0].hr.job", {}, comments).startswith("ASSUMPTION")
     assert source_of("years", {}, comments) == ""
+
+
+def test_per_draw_rows_cross_chunk_boundaries(
+    result: indsats.Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indsats._excel as excel
+
+    monkeypatch.setattr(excel, "_CHUNK", 7)  # 300 draws: 43 chunks, the last one short
+    wb = openpyxl.load_workbook(result.to_excel(tmp_path / "case.xlsx", lang="en"))
+    rows = list(wb["Draws"].iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == list(range(result.n_draws))
+    npv = [r[1] for r in rows[1:]]
+    assert npv == pytest.approx((result.npv / 1e6).tolist())
+    be = [r[2] for r in rows[1:]]
+    assert be == [m if m is not None else "never" for m in result.break_even_months()]

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 1_048_000  # Excel's sheet limit, less headers
 MAX_TEXT = 32_767  # Excel's limit of characters in a cell
+_CHUNK = 10_000  # draws turned into rows at a time
 # Characters XML 1.0 (and so Excel) cannot hold: control characters, lone surrogates, U+FFFE/F.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Text starting like this is a formula when typed into Excel.
@@ -149,7 +150,6 @@ class _Sheet:
     """A streaming sheet: rows of values, with number formats and safe text."""
 
     def __init__(self, wb: Workbook, title: str, widths: Iterable[float], freeze: str) -> None:
-
         self.ws = wb.create_sheet(title)
         for i, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
@@ -285,13 +285,16 @@ def _draws_sheet(wb: Workbook, result: Result, lang: str, unit: str, n: int) -> 
     sheet = _Sheet(wb, _t("sheet.draws", lang), [14] * len(columns), "B2")
     sheet.append([name for name, _, _ in columns], bold=True)
     fmts = [fmt for _, _, fmt in columns]
-    data = np.column_stack([np.asarray(v, dtype=np.float64) for _, v, _ in columns])
-    for i in range(n):
-        row: list[Any] = data[i].tolist()
-        row[0] = i
-        if not np.isfinite(row[2]):
-            row[2] = never
-        sheet.append(row, fmts)
+    for start in range(0, n, _CHUNK):
+        stop = min(n, start + _CHUNK)
+        block = np.column_stack(
+            [np.asarray(v[start:stop], dtype=np.float64) for _, v, _ in columns]
+        )
+        for i, values in enumerate(block.tolist(), start=start):
+            values[0] = i
+            if not math.isfinite(values[2]):
+                values[2] = never
+            sheet.append(values, fmts)
 
 
 def _about_sheet(wb: Workbook, result: Result, lang: str, unit: str, truncated: int | None) -> None:
