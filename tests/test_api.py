@@ -68,6 +68,18 @@ def test_scenario_round_trips(tmp_path: Path, ballerup_path: Path) -> None:
     assert {p["path"] for p in sc.uncertain()} >= {"intervention.caseload.elasticity"}
 
 
+@pytest.mark.parametrize(("start", "years"), [("2018-03", 3), ("2017-01", 4), ("2019-12", 1)])
+def test_the_calendar_of_a_scenario(start: str, years: int) -> None:
+    sc = indsats.Scenario.from_dict(scenario_dict(start=start, years=years))
+    first = int(start[:4])
+    assert sc.months == 12 * years
+    assert sc.month_labels[0] == start and len(sc.month_labels) == sc.months
+    assert sum(sc.months_in_year) == sc.months
+    assert sc.calendar_years == list(range(first, first + len(sc.months_in_year)))
+    assert sc.months_in_year[0] == 13 - int(start[5:])
+    assert sc.calendar_years == sc._info["calendar_years"]  # as the core counts them
+
+
 def test_replace_returns_a_new_validated_scenario() -> None:
     sc = indsats.Scenario.from_dict(scenario_dict())
     sc2 = sc.replace({"intervention.caseload.target": 30, "segments[1].initial": 200})
