@@ -235,6 +235,17 @@ def test_plots_render(result: indsats.Result, kind: str, lang: str, tmp_path: Pa
         assert ax.get_ylabel() == ("Trækninger" if lang == "da" else "Draws")
 
 
+@pytest.mark.parametrize("kind", ["net", "cumulative", "stocks", "npv", "break_even"])
+@pytest.mark.parametrize("percentiles", [(), (50,), (10, 90), (5, 25, 75, 95)])
+def test_plots_take_any_valid_percentiles(
+    result: indsats.Result, kind: str, percentiles: tuple[float, ...]
+) -> None:
+    fig, ax = plt.subplots()
+    result.plot(kind, ax=ax, percentiles=percentiles)
+    fig.canvas.draw()
+    plt.close(fig)
+
+
 def test_html_repr(result: indsats.Result) -> None:
     h = result._repr_html_()
     assert h.count("<table") == 2
@@ -350,3 +361,16 @@ def test_drivers_of_a_cumulative_metric_use_its_last_year(result: indsats.Result
     last = result.draws("extra_job_education")[:, -1]
     expected = result.parameters().rank().corrwith(pd.Series(last).rank())
     assert rho.to_dict() == pytest.approx(expected.to_dict())
+
+
+def test_drivers_of_break_even_count_never_as_latest() -> None:
+    d = scenario_dict(years=8)
+    d["intervention"]["caseload"]["elasticity"] = {"dist": "lognormal", "p5": 0.1, "p95": 0.9}
+    res = indsats.simulate(d, 300, seed=4, progress=False)
+    never = res.break_even < 0
+    assert 0.2 < never.mean() < 0.8
+    path = "intervention.caseload.elasticity"
+    npv = res.drivers("npv").set_index("parameter")["spearman"][path]
+    be = res.drivers("break_even").set_index("parameter")["spearman"][path]
+    # More effect: a lower NPV and an earlier break-even (never is the latest of all).
+    assert npv < -0.5 and be < -0.5

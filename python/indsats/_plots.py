@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _format
 from ._labels import label
-from ._options import check_choice, check_lang, check_percentiles, unit_scale
+from ._options import check_choice, check_lang, check_percentiles, pname, unit_scale
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -175,7 +175,8 @@ def plot(
 
 
 def _stocks(result: Result, ax: Axes, ps: list[float], lang: str) -> None:
-    frame = result.stocks(percentiles=(ps[0], ps[-1]) if ps else (), lang="en")
+    band = (ps[0], ps[-1]) if len(ps) > 1 else ()
+    frame = result.stocks(percentiles=band, lang="en")
     colors = dict(zip(result.states, _palette(len(result.states)), strict=False))
     for (arm, state), g in frame.groupby(["arm", "state"], sort=False):
         color = colors[str(state)]
@@ -186,9 +187,9 @@ def _stocks(result: Result, ax: Axes, ps: list[float], lang: str) -> None:
             color=color,
             label=_plain(f"{label(str(state), lang)} ({label(str(arm), lang)})"),
         )
-        if ps and arm == "intervention":
+        if band and arm == "intervention":
             ax.fill_between(
-                g["month"], g[f"p{ps[0]:g}"], g[f"p{ps[-1]:g}"], color=color, alpha=0.15, lw=0
+                g["month"], g[pname(band[0])], g[pname(band[1])], color=color, alpha=0.15, lw=0
             )
     ax.set_xlabel(label("month", lang))
     ax.set_ylabel(label("persons", lang))

@@ -122,11 +122,14 @@ class Result:
     def drivers(self, metric: str = "npv", arm: str | None = None) -> pd.DataFrame:
         """What drives the result: rank correlation of each uncertain parameter
         with ``metric`` across draws, strongest first (Spearman's rho; near 0 for
-        a parameter that does not matter). ``metric`` is npv, or a yearly metric:
+        a parameter that does not matter). ``metric`` is npv, break_even (a
+        draw that never breaks even counts as the latest), or a yearly metric:
         summed over the years, or its last year for the cumulative ones
         (cumulative_net, extra_job_education).
         """
         y = self.draws(metric, arm)
+        if metric == "break_even":
+            y = np.where(y < 0, np.inf, y)  # never breaking even is later than any month
         params = self.parameters()
         if params.empty:
             return pd.DataFrame(columns=["parameter", "spearman"])
