@@ -220,6 +220,7 @@ def test_compare_over_different_horizons() -> None:
     np.testing.assert_allclose(d, ra.draws("net")[:, :3] - rb.draws("net")[:, :3])
     with pytest.raises(ValueError, match="cover different months"):
         cmp.table()
+    assert "cover different months" in cmp._repr_html_()  # a notebook shows why
     with pytest.raises(ValueError, match="cover different months"):
         cmp.difference("A", "B")
     late = indsats.Scenario.from_dict(scenario_dict(start="2025-01", years=1))

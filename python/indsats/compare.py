@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import Any, SupportsIndex, TypeVar
@@ -151,7 +152,10 @@ class Comparison:
         return f"<indsats.Comparison of {', '.join(self.names)}>"
 
     def _repr_html_(self) -> str:
-        return self.table()._repr_html_()
+        try:
+            return self.table()._repr_html_()
+        except ValueError as e:  # e.g. different horizons: say why there is no table
+            return f"<p>{html.escape(repr(self))}: {html.escape(str(e))}</p>"
 
 
 def compare(
