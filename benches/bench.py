@@ -47,10 +47,10 @@ import numpy as np
 
 import indsats
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "oracle"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from numpy_matrix import simulate_matrix
-from numpy_model import simulate_numpy
 from numpy_vector import simulate_vector
+from oracle.numpy_model import simulate_numpy
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = HERE.parent / "scenarios" / "ballerup.toml"

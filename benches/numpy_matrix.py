@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 # The oracle of the tests samples the parameters: one copy of the model's inputs.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "oracle"))
-from numpy_model import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from oracle.numpy_model import (
     N_CELLS,
     Caseload,
     Component,
@@ -36,7 +36,7 @@ from numpy_model import (
     exit_probabilities,
     intervention_month,
 )
-from numpy_model import _outputs as model_outputs
+from oracle.numpy_model import _outputs as model_outputs
 
 DEFAULT_CHUNK = 512
 
@@ -329,7 +329,7 @@ def measured_outputs(
 
 
 if __name__ == "__main__":
-    from numpy_model import EXAMPLE, simulate_numpy
+    from oracle.numpy_model import EXAMPLE, simulate_numpy
 
     reference = simulate_numpy(EXAMPLE, 7, seed=5, mode="mean_field")
     matrix = simulate_matrix(EXAMPLE, 7, seed=5, chunk=3)

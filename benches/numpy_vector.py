@@ -34,9 +34,9 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "oracle"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from numpy_matrix import StateSpace, measured_outputs, take_draws
-from numpy_model import (
+from oracle.numpy_model import (
     LAST_CELL,
     N_CELLS,
     Parameters,
@@ -280,7 +280,7 @@ def _split_icdf(
 
 
 if __name__ == "__main__":
-    from numpy_model import EXAMPLE, simulate_numpy
+    from oracle.numpy_model import EXAMPLE, simulate_numpy
 
     reference = simulate_numpy(EXAMPLE, 7, seed=5, mode="mean_field")
     vector = simulate_vector(EXAMPLE, 7, seed=5, counts="mean_field", chunk=3)

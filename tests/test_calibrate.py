@@ -59,7 +59,7 @@ def test_observed_series_are_checked_against_the_scenario() -> None:
         calibrate.calibrate(
             sc, obs.rename(columns={"exits.job": "exits.jobs"}), {JOB: PRIORS[JOB]}, steps=2, burn=0
         )
-    with pytest.raises(TypeError, match="frozen scipy.stats"):
+    with pytest.raises(TypeError, match=r"frozen scipy\.stats"):
         calibrate.calibrate(sc, obs, {JOB: 0.08}, steps=2, burn=0)
 
 

@@ -76,7 +76,7 @@ def test_staffing_gives_the_marginal_caseworker() -> None:
     without = indsats.Scenario.from_dict(
         {k: v for k, v in d.to_dict().items() if k != "intervention"}
     )
-    with pytest.raises(ValueError, match="intervention.caseload"):
+    with pytest.raises(ValueError, match=r"intervention\.caseload"):
         design.staffing(without, fte=[0, 1], draws=5)
 
 

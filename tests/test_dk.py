@@ -8,17 +8,13 @@ import math
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from indsats import Scenario, _core, dk
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 # --- rates ------------------------------------------------------------------------------------
 
@@ -532,7 +528,9 @@ def test_numbers_that_are_not_references_keep_their_exact_value() -> None:
         "d": {"dk": "MENTOR_HOUR", "dist": "fixed"},
     }
     out = dk.resolve_references(given)
-    assert _bits(out) == _bits({"a": 0.30000000000000004, "b": 2**70, "c": [1, 2.5], "d": 400.0})
+    assert _bits(out) == _bits(
+        {"a": 0.30000000000000004, "b": float(2**70), "c": [1, 2.5], "d": 400.0}
+    )
     with pytest.raises(ValueError, match=r"^a\.b: expected a finite number, got nan"):
         dk.resolve_references({"a": {"b": math.nan}})
 

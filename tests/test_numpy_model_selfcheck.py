@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "oracle"))
-from numpy_model import EXAMPLE, break_even_month, self_check, simulate_numpy
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from oracle.numpy_model import EXAMPLE, break_even_month, self_check, simulate_numpy
 
 
 def test_self_check() -> None:

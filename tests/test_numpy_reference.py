@@ -17,8 +17,8 @@ import pytest
 
 import indsats
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "oracle"))
-from numpy_model import calendar_years, simulate_numpy, state_names
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from oracle.numpy_model import calendar_years, simulate_numpy, state_names
 
 DRAWS = 3
 YEARLY = ("investment", "savings", "net", "cumulative_net", "extra_job_education")

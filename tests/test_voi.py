@@ -90,7 +90,7 @@ def test_designs_must_share_their_draws() -> None:
     sc = scenario()
     a = indsats.simulate(sc, 100, seed=1, progress=False)
     b = indsats.simulate(sc, 100, seed=2, progress=False)
-    with pytest.raises(ValueError, match="share their draws"):
+    with pytest.raises(ValueError, match="common random numbers"):
         voi.evpi(indsats.Comparison({"a": a, "b": b}))
 
 

@@ -16,7 +16,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from . import _core
-from ._labels import check_lang, label
+from ._labels import label
+from ._options import check_lang
 from ._simulate import simulate
 from .result import Result
 from .scenario import Scenario

@@ -37,7 +37,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ._decide import find_path, param_label, quantiles, uncertain_paths
-from ._labels import check_lang, label
+from ._labels import label
+from ._options import check_lang
 from ._simulate import ScenarioLike, as_scenario, simulate
 from .result import Result
 from .scenario import Scenario

@@ -29,8 +29,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ._decide import DA_UNIT, finish
-from ._labels import check_lang, label
-from ._simulate import ScenarioLike, as_scenario, simulate
+from ._labels import label
+from ._options import check_choice, check_int, check_lang, unit_scale
+from ._simulate import MODES, ScenarioLike, as_scenario, simulate
 from .scenario import Scenario
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Grid", "Optimum", "Staffing", "grid", "optimize", "staffing"]
 
-_UNITS = {"mio": 1e6, "tkr": 1e3, "kr": 1.0}
 _TEXT = {
     "investment_total": ("Investment over the horizon", "Investering i hele perioden"),
     "frontier": ("Investment against NPV", "Investering mod nutidsværdi"),
@@ -53,12 +53,6 @@ _TEXT = {
 
 def _t(key: str, lang: str) -> str:
     return _TEXT[key][0 if lang == "en" else 1]
-
-
-def _unit(unit: str) -> float:
-    if unit not in _UNITS:
-        raise ValueError(f"unit must be one of {', '.join(_UNITS)}; got {unit!r}")
-    return _UNITS[unit]
 
 
 @dataclass
@@ -165,7 +159,7 @@ class Grid:
             )
         import matplotlib.pyplot as plt
 
-        scale = _unit(unit) if value.startswith(("npv", "investment")) else 1.0
+        scale = unit_scale(unit) if value.startswith(("npv", "investment")) else 1.0
         pivot = self.table.pivot_table(
             index=self.paths[0], columns=self.paths[1], values=value, sort=False
         )
@@ -210,7 +204,7 @@ def _frontier(table: pd.DataFrame) -> pd.DataFrame:
 
 def _plot_frontier(table: pd.DataFrame, *, ax: Axes | None, lang: str, unit: str) -> Axes:
     check_lang(lang)
-    scale = _unit(unit)
+    scale = unit_scale(unit)
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -248,13 +242,9 @@ def _plot_frontier(table: pd.DataFrame, *, ax: Axes | None, lang: str, unit: str
 
 
 def _check_common(draws: int, seed: int, mode: str) -> None:
-    for name, v, lo in (("draws", draws, 1), ("seed", seed, 0)):
-        if isinstance(v, bool) or not isinstance(v, int | np.integer):
-            raise TypeError(f"{name} must be an integer; got {v!r}")
-        if v < lo:
-            raise ValueError(f"{name} must be at least {lo}; got {v}")
-    if mode not in ("stochastic", "mean_field"):
-        raise ValueError(f"mode must be one of stochastic, mean_field; got {mode!r}")
+    check_int("draws", draws, 1, 2**53 - 1)
+    check_int("seed", seed, 0, 2**64 - 1)
+    check_choice("mode", mode, MODES)
 
 
 def grid(
@@ -309,7 +299,7 @@ class Staffing:
     def plot(self, *, ax: Axes | None = None, lang: str = "da", unit: str = "mio") -> Axes:
         """Mean NPV by staffing level with its 5–95 % band, and the marginal NPV as bars."""
         check_lang(lang)
-        scale = _unit(unit)
+        scale = unit_scale(unit)
         if ax is None:
             import matplotlib.pyplot as plt
 

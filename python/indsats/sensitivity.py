@@ -44,17 +44,18 @@ from ._decide import (
     uncertain_paths,
     wrap,
 )
-from ._labels import check_lang
-from ._simulate import ScenarioLike, as_scenario
+from ._options import check_choice, check_int, check_lang, unit_scale
+from ._simulate import MODES, ScenarioLike, as_scenario
 from .result import Result
 from .scenario import Scenario
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+MAX_COUNT = 2**53 - 1
+
 __all__ = ["Sobol", "Threshold", "Tornado", "from_draws", "sobol", "threshold", "tornado"]
 
-_UNITS = {"mio": 1e6, "tkr": 1e3, "kr": 1.0}
 _TEXT = {
     "swing": ("Swing", "Udsving"),
     "low": ("at the {p}th percentile", "ved {p}. percentil"),
@@ -70,26 +71,6 @@ _TEXT = {
 
 def _t(key: str, lang: str) -> str:
     return _TEXT[key][0 if lang == "en" else 1]
-
-
-def _unit(unit: str) -> float:
-    if unit not in _UNITS:
-        raise ValueError(f"unit must be one of {', '.join(_UNITS)}; got {unit!r}")
-    return _UNITS[unit]
-
-
-def _check_mode(mode: str) -> str:
-    if mode not in ("stochastic", "mean_field"):
-        raise ValueError(f"mode must be one of stochastic, mean_field; got {mode!r}")
-    return mode
-
-
-def _check_count(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer; got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}; got {value}")
-    return int(value)
 
 
 def _axes(ax: Axes | None, height: float = 4.5) -> Axes:
@@ -120,7 +101,7 @@ class Tornado:
         """Bars from the outcome at the low value to that at the high value,
         around the base (every parameter at its median), largest swing on top."""
         check_lang(lang)
-        scale = _unit(unit) if is_money(self.outcome) else 1.0
+        scale = unit_scale(unit) if is_money(self.outcome) else 1.0
         rows = self.table.iloc[::-1]
         ax = _axes(ax, height=max(3.0, 0.45 * len(rows) + 1.5))
         labels = [param_label(self.scenario, p, lang) for p in rows["path"]]
@@ -172,8 +153,8 @@ def tornado(
     sc = as_scenario(scenario)
     check_outcome(sc, outcome)
     check_lang(lang)
-    _check_mode(mode)
-    n = draws_for(mode, _check_count("draws", draws, 1))
+    check_choice("mode", mode, MODES)
+    n = draws_for(mode, check_int("draws", draws, 1, MAX_COUNT))
     lo_p, hi_p = (float(p) for p in percentiles)
     if not 0 < lo_p < 50 < hi_p < 100:
         raise ValueError(
@@ -316,8 +297,8 @@ def threshold(
     sc = as_scenario(scenario)
     check_outcome(sc, outcome)
     check_lang(lang)
-    _check_mode(mode)
-    n = _check_count("draws", draws, 1)
+    check_choice("mode", mode, MODES)
+    n = check_int("draws", draws, 1, MAX_COUNT)
     where = find_path(sc, path)
     if bounds is None:
         lo, hi = _search_bounds(sc, where)
@@ -428,8 +409,8 @@ def sobol(
     sc = as_scenario(scenario)
     check_outcome(sc, outcome)
     check_lang(lang)
-    _check_mode(mode)
-    n = _check_count("n", n, 2)
+    check_choice("mode", mode, MODES)
+    n = check_int("n", n, 2, MAX_COUNT)
     if n & (n - 1):
         raise ValueError(f"n must be a power of 2 (Sobol' sequences are balanced there); got {n}")
     paths = uncertain_paths(sc, params)
@@ -454,7 +435,7 @@ def sobol(
         problem,
         y,
         calc_second_order=False,
-        num_resamples=_check_count("num_resamples", num_resamples, 1),
+        num_resamples=check_int("num_resamples", num_resamples, 1, MAX_COUNT),
         conf_level=conf_level,
         seed=seed,
     )
@@ -542,7 +523,7 @@ def from_draws(
                 problem,
                 x,
                 y,
-                num_resamples=_check_count("num_resamples", num_resamples, 1),
+                num_resamples=check_int("num_resamples", num_resamples, 1, MAX_COUNT),
                 conf_level=conf_level,
                 seed=seed,
                 method="all",

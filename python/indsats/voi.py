@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 
 from . import _core, _gam
 from ._decide import DA_UNIT, find_path, finish, param_label, wrap
-from ._labels import check_lang
+from ._options import check_lang, unit_scale
 from .compare import Comparison
 from .result import Result
 
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
 __all__ = ["EVPPI", "EVSI", "evpi", "evppi", "evsi_pilot", "net_benefits"]
 
-_UNITS = {"mio": 1e6, "tkr": 1e3, "kr": 1.0}
 _TEXT = {
     "title": ("What is worth knowing", "Hvad er værd at vide"),
     "evpi": ("Everything (EVPI)", "Alt (EVPI)"),
@@ -63,27 +62,13 @@ def _t(key: str, lang: str) -> str:
     return _TEXT[key][0 if lang == "en" else 1]
 
 
-def _unit(unit: str) -> float:
-    if unit not in _UNITS:
-        raise ValueError(f"unit must be one of {', '.join(_UNITS)}; got {unit!r}")
-    return _UNITS[unit]
-
-
 def _check_comparison(comparison: Comparison) -> list[Result]:
+    """The results of a comparison (which shares draws, seed and mode by construction)."""
     if not isinstance(comparison, Comparison):
         raise TypeError(
             f"expected the Comparison of indsats.compare; got {type(comparison).__name__}"
         )
-    results = list(comparison.results.values())
-    first = results[0]
-    for name, res in comparison.results.items():
-        if res.n_draws != first.n_draws or res.seed != first.seed or res.mode != first.mode:
-            raise ValueError(
-                f"the designs must share their draws (the same draws, seed and mode, as "
-                f"indsats.compare runs them); {name!r} has {res.n_draws} draws, seed {res.seed}, "
-                f"mode {res.mode} against {first.n_draws}, {first.seed}, {first.mode}"
-            )
-    return results
+    return list(comparison.results.values())
 
 
 def net_benefits(comparison: Comparison, *, do_nothing: bool = True) -> pd.DataFrame:
@@ -155,7 +140,7 @@ class EVPPI:
         """ "What is worth knowing": EVPPI of each entry with its standard error,
         and EVPI (knowing everything) as a line."""
         check_lang(lang)
-        scale = _unit(unit)
+        scale = unit_scale(unit)
         rows = self.table.sort_values("evppi")
         if ax is None:
             import matplotlib.pyplot as plt
@@ -240,7 +225,7 @@ class EVSI:
 
     def plot(self, *, ax: Axes | None = None, lang: str = "da", unit: str = "tkr") -> Axes:
         check_lang(lang)
-        scale = _unit(unit)
+        scale = unit_scale(unit)
         if ax is None:
             import matplotlib.pyplot as plt
 
