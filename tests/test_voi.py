@@ -131,3 +131,26 @@ def test_pilot_data_come_from_the_core_keyed_by_draw() -> None:
     assert abs(t.mean() - 10) < 0.5 and abs(c.mean() - 4) < 0.4
     with pytest.raises(ValueError, match="draw 0"):
         _core.pilot_counts(3, "pilot", 5, 5, np.array([1.5]), np.array([0.1]))
+
+
+def test_parameters_are_keyed_by_name_across_designs() -> None:
+    sc = scenario(hr=True)
+    raw = sc.raw_dict()
+    raw["intervention"]["components"][0]["name"] = "broker"
+    broker = indsats.Scenario.from_dict(raw)
+    cmp = indsats.compare({"mentor": sc, "broker": broker}, draws=50, seed=1, progress=False)
+    params = voi.parameters(cmp)
+    mentor_hr = "intervention.components[mentor].hr.job"
+    broker_hr = "intervention.components[broker].hr.job"
+    assert {mentor_hr, broker_hr, ELASTICITY, NULL} == set(params.columns)
+    # The same position, other components: other draws.
+    assert not np.array_equal(params[mentor_hr], params[broker_hr])
+    # A positional path is read in the first design that has it.
+    np.testing.assert_array_equal(
+        voi._parameter_values(cmp, MENTOR_HR), params[mentor_hr].to_numpy()
+    )
+    np.testing.assert_array_equal(
+        voi._parameter_values(cmp, broker_hr), params[broker_hr].to_numpy()
+    )
+    e = voi.evppi(cmp, [broker_hr], lang="da")
+    assert e.table["label"].iloc[0].startswith("broker: effekt på afgang til job")

@@ -291,6 +291,13 @@ def find_path(scenario: Scenario, path: str) -> str:
     raise ValueError(f"{path}: cannot tell which number of the scenario this names")
 
 
+def named_path(scenario: Scenario, path: str) -> str:
+    """The path of a parameter with its segment's and component's names in the
+    brackets (``segments[over 30].exit.job``): the key of its draws, the same in
+    every scenario that has that parameter."""
+    return _named_path(find_path(scenario, path), scenario, _components(scenario))
+
+
 def _components(scenario: Scenario) -> list[str]:
     data = scenario.to_dict()
     return [
@@ -367,6 +374,17 @@ def wrap(labels: Sequence[str], width: int = 42) -> list[str]:
     import textwrap
 
     return [textwrap.fill(str(text), width) for text in labels]
+
+
+def bar_axes(ax: Axes | None, labels: Sequence[str]) -> Axes:
+    """``ax``, or a new Axes tall enough for one horizontal bar per (wrapped) label."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    lines = sum(text.count("\n") + 1 for text in labels)
+    _, new_ax = plt.subplots(figsize=(9, max(3.0, 0.3 * lines + 0.15 * len(labels) + 1.5)))
+    return new_ax
 
 
 def finish(ax: Axes) -> Axes:

@@ -363,10 +363,14 @@ class Calibration:
         a = ARMS.index(self.arm)
         obs = _observation(self.scenario, self.observed)
         counts = list(obs.counts)
-        fig, axes = plt.subplots(
-            1, 1 + len(counts), figsize=(5 * (1 + len(counts)), 4), squeeze=False
-        )
-        ax = axes[0, 0]
+        n = 1 + len(counts)
+        ncols = min(3, n)
+        nrows = -(-n // ncols)
+        fig, grid = plt.subplots(nrows, ncols, figsize=(5 * ncols, 3.6 * nrows), squeeze=False)
+        axes = grid.ravel()
+        for extra in axes[n:]:
+            extra.set_visible(False)
+        ax = axes[0]
         band = np.percentile(
             res.stock_paths[:, a, :, 0], [percentiles[0], 50, percentiles[1]], axis=0
         )
@@ -394,7 +398,7 @@ class Calibration:
         ax.legend()
         years = [self.scenario.calendar_years[y] for y in obs.years]
         for j, key in enumerate(counts, start=1):
-            ax = axes[0, j]
+            ax = axes[j]
             sim = res.draws("inflow") if key == "inflow" else res.draws(f"flow.{key}", self.arm)
             sim = np.asarray(sim)[:, obs.years]
             lo, mid, hi = np.percentile(sim, [percentiles[0], 50, percentiles[1]], axis=0)

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ._decide import DA_UNIT, finish
+from ._decide import DA_UNIT, finish, param_label
 from ._labels import label
 from ._options import check_choice, check_int, check_lang, unit_scale
 from ._simulate import MODES, ScenarioLike, as_scenario, simulate
@@ -125,6 +125,7 @@ def _designs(
 class Grid:
     """Every design of :func:`grid` with its NPV, payback and investment."""
 
+    scenario: Scenario
     paths: list[str]
     table: pd.DataFrame
     """One row per design: the values of the paths, npv_mean, npv_p5, npv_p95,
@@ -172,8 +173,8 @@ class Grid:
         )
         ax.set_xticks(range(pivot.shape[1]), [str(c) for c in pivot.columns])
         ax.set_yticks(range(pivot.shape[0]), [str(i) for i in pivot.index])
-        ax.set_xlabel(self.paths[1])
-        ax.set_ylabel(self.paths[0])
+        ax.set_xlabel(param_label(self.scenario, self.paths[1], lang))
+        ax.set_ylabel(param_label(self.scenario, self.paths[0], lang))
         for (i, j), v in np.ndenumerate(pivot.to_numpy() / scale):
             ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8)
         name = label("npv", lang) if value == "npv_mean" else value
@@ -276,7 +277,7 @@ def grid(
     best = npv_frame.to_numpy().argmin(axis=1)
     table = pd.DataFrame(rows)
     table.insert(len(paths) + 4, "p_best", [float((best == i).mean()) for i in range(len(changes))])
-    return Grid(paths, table, npv_frame, sc.calendar_years, isinstance(axes, Mapping))
+    return Grid(sc, paths, table, npv_frame, sc.calendar_years, isinstance(axes, Mapping))
 
 
 # -------------------------------------------------------------------- staffing

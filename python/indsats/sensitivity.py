@@ -29,6 +29,7 @@ import pandas as pd
 from ._decide import (
     DA_UNIT,
     Outcome,
+    bar_axes,
     check_outcome,
     draws_for,
     find_path,
@@ -73,15 +74,6 @@ def _t(key: str, lang: str) -> str:
     return _TEXT[key][0 if lang == "en" else 1]
 
 
-def _axes(ax: Axes | None, height: float = 4.5) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new_ax = plt.subplots(figsize=(9, height))
-    return new_ax
-
-
 # --------------------------------------------------------------------- tornado
 @dataclass
 class Tornado:
@@ -103,8 +95,8 @@ class Tornado:
         check_lang(lang)
         scale = unit_scale(unit) if is_money(self.outcome) else 1.0
         rows = self.table.iloc[::-1]
-        ax = _axes(ax, height=max(3.0, 0.45 * len(rows) + 1.5))
-        labels = [param_label(self.scenario, p, lang) for p in rows["path"]]
+        labels = wrap([param_label(self.scenario, p, lang) for p in rows["path"]])
+        ax = bar_axes(ax, labels)
         y = np.arange(len(rows))
         base = self.base / scale
         lo = rows["outcome_low"].to_numpy() / scale
@@ -113,7 +105,7 @@ class Tornado:
         ax.barh(y, lo - base, left=base, color="#4c72b0", label=_t("low", lang).format(p=p_lo))
         ax.barh(y, hi - base, left=base, color="#dd8452", label=_t("high", lang).format(p=p_hi))
         ax.axvline(base, color="black", lw=1)
-        ax.set_yticks(y, wrap(labels))
+        ax.set_yticks(y, labels)
         name = outcome_label(self.outcome, lang)
         unit_text = (DA_UNIT[unit] if lang == "da" else unit) if is_money(self.outcome) else ""
         ax.set_xlabel(f"{name} ({unit_text})" if unit_text else name)
@@ -348,9 +340,9 @@ class Sobol:
         """Bars of the first-order and total indices with their intervals."""
         check_lang(lang)
         rows = self.table.iloc[::-1]
-        ax = _axes(ax, height=max(3.0, 0.45 * len(rows) + 1.5))
+        labels = wrap([param_label(self.scenario, p, lang) for p in rows["path"]])
+        ax = bar_axes(ax, labels)
         y = np.arange(len(rows))
-        labels = [param_label(self.scenario, p, lang) for p in rows["path"]]
         ax.barh(
             y + 0.2,
             rows["ST"],
@@ -367,7 +359,7 @@ class Sobol:
             color="#4c72b0",
             label=_t("first", lang),
         )
-        ax.set_yticks(y, wrap(labels))
+        ax.set_yticks(y, labels)
         ax.axvline(0, color="black", lw=0.8)
         ax.set_title(_t("sobol_title", lang).format(o=outcome_label(self.outcome, lang).lower()))
         ax.legend(loc="lower right")
@@ -468,10 +460,11 @@ class Delta:
     def plot(self, *, ax: Axes | None = None, lang: str = "da") -> Axes:
         check_lang(lang)
         rows = self.table.iloc[::-1]
-        ax = _axes(ax, height=max(3.0, 0.45 * len(rows) + 1.5))
+        labels = wrap([param_label(self.scenario, p, lang) for p in rows["path"]])
+        ax = bar_axes(ax, labels)
         y = np.arange(len(rows))
         ax.barh(y, rows["delta"], xerr=rows["delta_conf"], color="#4c72b0")
-        ax.set_yticks(y, wrap([param_label(self.scenario, p, lang) for p in rows["path"]]))
+        ax.set_yticks(y, labels)
         ax.set_xlabel(_t("delta", lang))
         ax.set_title(outcome_label(self.outcome, lang))
         return finish(ax)

@@ -37,7 +37,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from . import _core, _gam
-from ._decide import DA_UNIT, find_path, finish, param_label, wrap
+from ._decide import DA_UNIT, bar_axes, find_path, finish, named_path, param_label, wrap
 from ._options import check_lang, unit_scale
 from .compare import Comparison
 from .result import Result
@@ -45,7 +45,7 @@ from .result import Result
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["EVPPI", "EVSI", "evpi", "evppi", "evsi_pilot", "net_benefits"]
+__all__ = ["EVPPI", "EVSI", "evpi", "evppi", "evsi_pilot", "net_benefits", "parameters"]
 
 _TEXT = {
     "title": ("What is worth knowing", "Hvad er værd at vide"),
@@ -94,21 +94,42 @@ def evpi(comparison: Comparison, *, do_nothing: bool = True) -> float:
     return _gam.decision_value(net_benefits(comparison, do_nothing=do_nothing).to_numpy())
 
 
-def _parameter_values(comparison: Comparison, path: str) -> NDArray[np.float64]:
-    """The values of the parameter at ``path`` per draw (shared by the designs
-    that have it: draws are keyed by path)."""
+def parameters(comparison: Comparison) -> pd.DataFrame:
+    """The uncertain parameters of every design per draw, one column each,
+    named by the key of their draws (``intervention.components[mentor].hr.job``):
+    a parameter two designs share (the same name) is one column, two that only
+    share a position (``components[0]`` of different components) are two."""
+    frames = []
+    seen: set[str] = set()
+    for res in _check_comparison(comparison):
+        params = res.parameters()
+        named = {p: named_path(res.scenario, p) for p in params.columns}
+        keep = [p for p in params.columns if named[p] not in seen]
+        seen.update(named[p] for p in keep)
+        frames.append(params[keep].rename(columns=named))
+    return pd.concat(frames, axis=1)
+
+
+def _key(comparison: Comparison, path: str) -> tuple[str, Result]:
+    """The named key of ``path`` (positional paths are read in the first design
+    that has them) and a design that has it."""
     errors = []
     for res in comparison.results.values():
         try:
-            where = find_path(res.scenario, path)
+            return named_path(res.scenario, path), res
         except ValueError as e:
             errors.append(str(e))
-            continue
-        params = res.parameters()
-        if where in params.columns:
-            return np.asarray(params[where].to_numpy(), dtype=np.float64)
-        errors.append(f"{path}: a fixed number in {res.scenario.name!r}; it has no uncertainty")
     raise ValueError(errors[0] if len(set(errors)) == 1 else "; ".join(errors))
+
+
+def _parameter_values(comparison: Comparison, path: str) -> NDArray[np.float64]:
+    """The values of the parameter at ``path`` per draw (shared by the designs
+    that have it: draws are keyed by name)."""
+    key, res = _key(comparison, path)
+    frame = parameters(comparison)
+    if key not in frame.columns:
+        raise ValueError(f"{path}: a fixed number in {res.scenario.name!r}; it has no uncertainty")
+    return np.asarray(frame[key].to_numpy(), dtype=np.float64)
 
 
 def _incremental(comparison: Comparison, do_nothing: bool) -> NDArray[np.float64]:
@@ -119,12 +140,8 @@ def _incremental(comparison: Comparison, do_nothing: bool) -> NDArray[np.float64
 
 
 def _label(comparison: Comparison, path: str, lang: str) -> str:
-    for res in comparison.results.values():
-        try:
-            return param_label(res.scenario, find_path(res.scenario, path), lang)
-        except ValueError:
-            continue
-    return path
+    key, res = _key(comparison, path)
+    return param_label(res.scenario, key, lang)
 
 
 @dataclass
@@ -142,14 +159,12 @@ class EVPPI:
         check_lang(lang)
         scale = unit_scale(unit)
         rows = self.table.sort_values("evppi")
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(9, max(3.0, 0.45 * len(rows) + 1.5)))
+        labels = wrap(list(rows["label"]))
+        ax = bar_axes(ax, labels)
         y = np.arange(len(rows))
         ax.barh(y, rows["evppi"] / scale, xerr=1.96 * rows["se"] / scale, color="#4c72b0")
         ax.axvline(self.evpi / scale, color="#c44e52", ls="--", label=_t("evpi", lang))
-        ax.set_yticks(y, wrap(list(rows["label"])))
+        ax.set_yticks(y, labels)
         unit_text = DA_UNIT[unit] if lang == "da" else unit
         ax.set_xlabel(f"{_t('value', lang)} ({unit_text})")
         ax.set_title(_t("title", lang))
