@@ -87,9 +87,10 @@ lab: build ## Open the notebooks in JupyterLab (installed into the venv the firs
 	cd notebooks && ../$(VENV)/bin/jupyter lab
 
 .PHONY: bench
-bench: build ## Speed figures: indsats vs the NumPy baseline, scaling, memory
+bench: build ## Speed figures: indsats vs the NumPy baseline, scaling, memory; the decision tools
 	cargo bench --bench engine
 	$(PY) benches/bench.py
+	$(PY) benches/bench_decisions.py
 
 .PHONY: fmt
 fmt: $(STAMP) ## Format Rust and Python
