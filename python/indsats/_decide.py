@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from . import _core
+from . import _core, _format
 from ._labels import label
 from ._options import check_lang
 from ._simulate import simulate
@@ -107,58 +107,6 @@ def outcome_label(outcome: Outcome, lang: str = "en") -> str:
 
 
 # ------------------------------------------------------------------ parameters
-_FIELDS: dict[str, tuple[str, str]] = {
-    "initial": ("Recipients at the start", "Modtagere ved start"),
-    "inflow_per_year": ("Inflow per year", "Tilgang pr. år"),
-    "benefit_month": ("Benefit per month", "Ydelse pr. måned"),
-    "exit": ("Yearly probability of leaving for {d}", "Årlig sandsynlighed for afgang til {d}"),
-    "relapse": (
-        "Yearly probability of relapse from {d}",
-        "Årlig sandsynlighed for tilbagefald fra {d}",
-    ),
-    "cost_month": ("Municipal cost per month in {d}", "Kommunens udgift pr. måned i {d}"),
-    "state_month": ("State cost per month in {d}", "Statens udgift pr. måned i {d}"),
-    "indsats_month": (
-        "Jobcenter effort per recipient-month",
-        "Indsatsudgift pr. modtager pr. måned",
-    ),
-    "indexation": ("Indexation of benefits (yearly)", "Satsregulering (årlig)"),
-    "refusion": ("State refusion, step {i}", "Statsrefusion, trin {i}"),
-    "discount_rate": ("Discount rate", "Diskonteringsrente"),
-    "ramp_months": ("Ramp-up (months)", "Indfasning (måneder)"),
-    "funding": ("External funding", "Ekstern finansiering"),
-    "caseload.base": (
-        "Caseload today (cases per caseworker)",
-        "Sagsstamme i dag (sager pr. sagsbehandler)",
-    ),
-    "caseload.target": ("Target caseload", "Målsat sagsstamme"),
-    "caseload.extra_fte": ("Extra caseworkers (FTE)", "Ekstra sagsbehandlere (årsværk)"),
-    "caseload.fte_cost_year": ("Cost of a caseworker per year", "Udgift pr. sagsbehandler pr. år"),
-    "caseload.elasticity": (
-        "Effect of a lower caseload (elasticity)",
-        "Effekt af lavere sagsstamme (elasticitet)",
-    ),
-    "caseload.max_hr": (
-        "Largest effect of a lower caseload",
-        "Største effekt af lavere sagsstamme",
-    ),
-    "component.participants": ("{c}: participants", "{c}: deltagere"),
-    "component.coverage": ("{c}: share of the target group reached", "{c}: andel af målgruppen"),
-    "component.hr": (
-        "{c}: effect on leaving for {d} (hazard ratio)",
-        "{c}: effekt på afgang til {d} (hazard ratio)",
-    ),
-    "component.relapse_hr": (
-        "{c}: effect on relapse from {d} (hazard ratio)",
-        "{c}: effekt på tilbagefald fra {d} (hazard ratio)",
-    ),
-    "component.cost_month": (
-        "{c}: cost per participant per month",
-        "{c}: udgift pr. deltager pr. måned",
-    ),
-    "component.fixed_year": ("{c}: fixed cost per year", "{c}: fast udgift pr. år"),
-    "component.one_off": ("{c}: one-off cost", "{c}: engangsudgift"),
-}
 _STEP = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 
 
@@ -180,13 +128,8 @@ def param_label(scenario: Scenario, path: str, lang: str = "en") -> str:
     2018`` for ``intervention.components[0].hr.job[1]``. A path the
     vocabulary does not know is shown with its names in place of positions."""
     check_lang(lang)
-    k = 0 if lang == "en" else 1
     steps = _steps(path)
-    data = scenario.to_dict()
-    components = [
-        str(c.get("name", f"component {i}"))
-        for i, c in enumerate((data.get("intervention") or {}).get("components") or [])
-    ]
+    components = _components(scenario)
     years = scenario.calendar_years
     key: str | None = None
     fill: dict[str, str] = {}
@@ -226,9 +169,9 @@ def param_label(scenario: Scenario, path: str, lang: str = "en") -> str:
         key = f"component.{field}"
     elif steps[:1] == ["intervention"] and len(steps) >= 2:
         key, rest = steps[1], steps[2:]
-    if key is None or key not in _FIELDS or len(rest) > 1:
+    if key is None or label(f"param.{key}", lang) == f"param.{key}" or len(rest) > 1:
         return _named_path(path, scenario, components)
-    text = _FIELDS[key][k].format(**fill) if fill else _FIELDS[key][k]
+    text = label(f"param.{key}", lang).format(**fill)
     if rest:
         inner = rest[0][1:-1]
         if not inner.isdigit() or int(inner) >= len(years):
@@ -360,13 +303,10 @@ def number(x: float, lang: str, *, money: bool = False) -> str:
     numbers whole from 1,000 on, else with four significant digits; Danish
     with a decimal comma and a thousands point."""
     if money:
-        text = f"{x / 1e6:,.2f} mio. kr."
-    else:
-        text = f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
-    if lang == "da":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-        text = text.replace("mio, kr,", "mio. kr.")
-    return text
+        return f"{_format.number(x / 1e6, 2, lang)} {label('mio', lang)}"
+    if abs(x) >= 1000:
+        return _format.number(x, 0, lang)
+    return _format.plain(float(f"{x:.4g}"), lang)
 
 
 def wrap(labels: Sequence[str], width: int = 42) -> list[str]:
@@ -376,15 +316,29 @@ def wrap(labels: Sequence[str], width: int = 42) -> list[str]:
     return [textwrap.fill(str(text), width) for text in labels]
 
 
-def bar_axes(ax: Axes | None, labels: Sequence[str]) -> Axes:
-    """``ax``, or a new Axes tall enough for one horizontal bar per (wrapped) label."""
+def axes(ax: Axes | None, size: tuple[float, float] = (8, 5)) -> Axes:
+    """``ax``, or the Axes of a new figure of ``size`` inches."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
 
-    lines = sum(text.count("\n") + 1 for text in labels)
-    _, new_ax = plt.subplots(figsize=(9, max(3.0, 0.3 * lines + 0.15 * len(labels) + 1.5)))
+    _, new_ax = plt.subplots(figsize=size)
     return new_ax
+
+
+class ShowsTable:
+    """Shows its ``table`` in a notebook."""
+
+    table: pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        return str(self.table.to_html(index=False))
+
+
+def bar_axes(ax: Axes | None, labels: Sequence[str]) -> Axes:
+    """``ax``, or a new Axes tall enough for one horizontal bar per (wrapped) label."""
+    lines = sum(text.count("\n") + 1 for text in labels)
+    return axes(ax, (9, max(3.0, 0.3 * lines + 0.15 * len(labels) + 1.5)))
 
 
 def finish(ax: Axes) -> Axes:
@@ -395,6 +349,3 @@ def finish(ax: Axes) -> Axes:
     if isinstance(fig, Figure):
         fig.tight_layout()
     return ax
-
-
-DA_UNIT = {"mio": "mio. kr.", "tkr": "1.000 kr.", "kr": "kr."}

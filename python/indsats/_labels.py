@@ -97,6 +97,114 @@ _LABELS: dict[str, dict[str, str]] = {
         "en": "first {n} draws only (Excel's row limit)",
         "da": "kun de første {n} trækninger (Excels grænse for rækker)",
     },
+    # indsats.sensitivity.
+    "sensitivity.swing": {"en": "Swing", "da": "Udsving"},
+    "sensitivity.low": {"en": "at the {p}th percentile", "da": "ved {p}. percentil"},
+    "sensitivity.high": {"en": "at the {p}th percentile", "da": "ved {p}. percentil"},
+    "sensitivity.base": {"en": "all at their medians: {v}", "da": "alle ved deres median: {v}"},
+    "sensitivity.tornado_title": {"en": "What moves {o}", "da": "Hvad flytter {o}"},
+    "sensitivity.sobol_title": {
+        "en": "Share of the variance of {o}",
+        "da": "Andel af variansen i {o}",
+    },
+    "sensitivity.first": {"en": "first order (alone)", "da": "første orden (alene)"},
+    "sensitivity.total": {"en": "total (with interactions)", "da": "total (med samspil)"},
+    "sensitivity.delta": {"en": "Moment-independent δ", "da": "Momentuafhængigt δ"},
+    # indsats.voi.
+    "voi.title": {"en": "What is worth knowing", "da": "Hvad er værd at vide"},
+    "voi.evpi": {"en": "Everything (EVPI)", "da": "Alt (EVPI)"},
+    "voi.value": {"en": "Expected value of information", "da": "Forventet værdi af viden"},
+    "voi.pilot_title": {"en": "Value of a pilot", "da": "Værdi af et pilotprojekt"},
+    "voi.participants": {"en": "Participants in the pilot", "da": "Deltagere i pilotprojektet"},
+    "voi.ceiling": {"en": "Knowing it exactly (EVPPI)", "da": "Kende den præcist (EVPPI)"},
+    "voi.do_nothing": {"en": "do nothing", "da": "gør ingenting"},
+    # indsats.design.
+    "design.investment_total": {
+        "en": "Investment over the horizon",
+        "da": "Investering i hele perioden",
+    },
+    "design.frontier": {"en": "Investment against NPV", "da": "Investering mod nutidsværdi"},
+    "design.pareto": {"en": "frontier", "da": "front"},
+    "design.designs": {"en": "designs", "da": "design"},
+    "design.best": {"en": "best", "da": "bedst"},
+    "design.fte": {"en": "Extra caseworkers (FTE)", "da": "Ekstra sagsbehandlere (årsværk)"},
+    "design.marginal": {
+        "en": "NPV of the last caseworker",
+        "da": "Nutidsværdi af den sidste sagsbehandler",
+    },
+    "design.npv_mean": {"en": "mean NPV", "da": "nutidsværdi, middel"},
+    # Parameters by what they are ({d} a destination, {c} a component, {i} a step).
+    "param.initial": {"en": "Recipients at the start", "da": "Modtagere ved start"},
+    "param.inflow_per_year": {"en": "Inflow per year", "da": "Tilgang pr. år"},
+    "param.benefit_month": {"en": "Benefit per month", "da": "Ydelse pr. måned"},
+    "param.exit": {
+        "en": "Yearly probability of leaving for {d}",
+        "da": "Årlig sandsynlighed for afgang til {d}",
+    },
+    "param.relapse": {
+        "en": "Yearly probability of relapse from {d}",
+        "da": "Årlig sandsynlighed for tilbagefald fra {d}",
+    },
+    "param.cost_month": {
+        "en": "Municipal cost per month in {d}",
+        "da": "Kommunens udgift pr. måned i {d}",
+    },
+    "param.state_month": {
+        "en": "State cost per month in {d}",
+        "da": "Statens udgift pr. måned i {d}",
+    },
+    "param.indsats_month": {
+        "en": "Jobcenter effort per recipient-month",
+        "da": "Indsatsudgift pr. modtager pr. måned",
+    },
+    "param.indexation": {"en": "Indexation of benefits (yearly)", "da": "Satsregulering (årlig)"},
+    "param.refusion": {"en": "State refusion, step {i}", "da": "Statsrefusion, trin {i}"},
+    "param.discount_rate": {"en": "Discount rate", "da": "Diskonteringsrente"},
+    "param.ramp_months": {"en": "Ramp-up (months)", "da": "Indfasning (måneder)"},
+    "param.funding": {"en": "External funding", "da": "Ekstern finansiering"},
+    "param.caseload.base": {
+        "en": "Caseload today (cases per caseworker)",
+        "da": "Sagsstamme i dag (sager pr. sagsbehandler)",
+    },
+    "param.caseload.target": {"en": "Target caseload", "da": "Målsat sagsstamme"},
+    "param.caseload.extra_fte": {
+        "en": "Extra caseworkers (FTE)",
+        "da": "Ekstra sagsbehandlere (årsværk)",
+    },
+    "param.caseload.fte_cost_year": {
+        "en": "Cost of a caseworker per year",
+        "da": "Udgift pr. sagsbehandler pr. år",
+    },
+    "param.caseload.elasticity": {
+        "en": "Effect of a lower caseload (elasticity)",
+        "da": "Effekt af lavere sagsstamme (elasticitet)",
+    },
+    "param.caseload.max_hr": {
+        "en": "Largest effect of a lower caseload",
+        "da": "Største effekt af lavere sagsstamme",
+    },
+    "param.component.participants": {"en": "{c}: participants", "da": "{c}: deltagere"},
+    "param.component.coverage": {
+        "en": "{c}: share of the target group reached",
+        "da": "{c}: andel af målgruppen",
+    },
+    "param.component.hr": {
+        "en": "{c}: effect on leaving for {d} (hazard ratio)",
+        "da": "{c}: effekt på afgang til {d} (hazard ratio)",
+    },
+    "param.component.relapse_hr": {
+        "en": "{c}: effect on relapse from {d} (hazard ratio)",
+        "da": "{c}: effekt på tilbagefald fra {d} (hazard ratio)",
+    },
+    "param.component.cost_month": {
+        "en": "{c}: cost per participant per month",
+        "da": "{c}: udgift pr. deltager pr. måned",
+    },
+    "param.component.fixed_year": {
+        "en": "{c}: fixed cost per year",
+        "da": "{c}: fast udgift pr. år",
+    },
+    "param.component.one_off": {"en": "{c}: one-off cost", "da": "{c}: engangsudgift"},
     # Units.
     "mio": {"en": "mio. kr.", "da": "mio. kr."},
     "tkr": {"en": "1,000 kr.", "da": "1.000 kr."},

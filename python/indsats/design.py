@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ._decide import DA_UNIT, finish, param_label
+from ._decide import ShowsTable, axes, finish, param_label
 from ._labels import label
 from ._options import check_choice, check_int, check_lang, unit_scale
 from ._simulate import MODES, ScenarioLike, as_scenario, simulate
@@ -38,21 +38,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["Grid", "Optimum", "Staffing", "grid", "optimize", "staffing"]
-
-_TEXT = {
-    "investment_total": ("Investment over the horizon", "Investering i hele perioden"),
-    "frontier": ("Investment against NPV", "Investering mod nutidsværdi"),
-    "pareto": ("frontier", "front"),
-    "designs": ("designs", "design"),
-    "best": ("best", "bedst"),
-    "fte": ("Extra caseworkers (FTE)", "Ekstra sagsbehandlere (årsværk)"),
-    "marginal": ("NPV of the last caseworker", "Nutidsværdi af den sidste sagsbehandler"),
-    "npv_mean": ("mean NPV", "nutidsværdi, middel"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    return _TEXT[key][0 if lang == "en" else 1]
 
 
 @dataclass
@@ -122,7 +107,7 @@ def _designs(
 
 
 @dataclass
-class Grid:
+class Grid(ShowsTable):
     """Every design of :func:`grid` with its NPV, payback and investment."""
 
     scenario: Scenario
@@ -158,14 +143,12 @@ class Grid:
                 f"this one has {len(self.paths)} path(s)"
                 + ("" if self.cartesian else " given as a list of designs")
             )
-        import matplotlib.pyplot as plt
 
         scale = unit_scale(unit) if value.startswith(("npv", "investment")) else 1.0
         pivot = self.table.pivot_table(
             index=self.paths[0], columns=self.paths[1], values=value, sort=False
         )
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 5))
+        ax = axes(ax)
         im = ax.imshow(
             pivot.to_numpy() / scale,
             cmap="RdYlGn_r" if value.startswith("npv") else "viridis",
@@ -178,7 +161,7 @@ class Grid:
         for (i, j), v in np.ndenumerate(pivot.to_numpy() / scale):
             ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8)
         name = label("npv", lang) if value == "npv_mean" else value
-        unit_text = (DA_UNIT[unit] if lang == "da" else unit) if scale != 1.0 else ""
+        unit_text = label(unit, lang) if scale != 1.0 else ""
         ax.figure.colorbar(im, ax=ax, label=f"{name} ({unit_text})" if unit_text else name)
         return finish(ax)
 
@@ -187,9 +170,6 @@ class Grid:
         designs on the frontier (no other invests less and pays back more)
         joined."""
         return _plot_frontier(self.table, ax=ax, lang=lang, unit=unit)
-
-    def _repr_html_(self) -> str:
-        return str(self.table.to_html(index=False))
 
 
 def _frontier(table: pd.DataFrame) -> pd.DataFrame:
@@ -206,15 +186,12 @@ def _frontier(table: pd.DataFrame) -> pd.DataFrame:
 def _plot_frontier(table: pd.DataFrame, *, ax: Axes | None, lang: str, unit: str) -> Axes:
     check_lang(lang)
     scale = unit_scale(unit)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(8, 5))
+    ax = axes(ax)
     ax.scatter(
         table["investment_total"] / scale,
         table["npv_mean"] / scale,
         color="#999999",
-        label=_t("designs", lang),
+        label=label("design.designs", lang),
     )
     front = _frontier(table)
     ax.plot(
@@ -222,7 +199,7 @@ def _plot_frontier(table: pd.DataFrame, *, ax: Axes | None, lang: str, unit: str
         front["npv_mean"] / scale,
         "o-",
         color="#4c72b0",
-        label=_t("pareto", lang),
+        label=label("design.pareto", lang),
     )
     best = table.loc[table["npv_mean"].idxmin()]
     ax.scatter(
@@ -231,13 +208,13 @@ def _plot_frontier(table: pd.DataFrame, *, ax: Axes | None, lang: str, unit: str
         s=120,
         facecolors="none",
         edgecolors="#c44e52",
-        label=_t("best", lang),
+        label=label("design.best", lang),
     )
     ax.axhline(0, color="black", lw=0.8)
-    unit_text = DA_UNIT[unit] if lang == "da" else unit
-    ax.set_xlabel(f"{_t('investment_total', lang)} ({unit_text})")
+    unit_text = label(unit, lang)
+    ax.set_xlabel(f"{label('design.investment_total', lang)} ({unit_text})")
     ax.set_ylabel(f"{label('npv', lang)} ({unit_text})")
-    ax.set_title(_t("frontier", lang))
+    ax.set_title(label("design.frontier", lang))
     ax.legend()
     return finish(ax)
 
@@ -282,7 +259,7 @@ def grid(
 
 # -------------------------------------------------------------------- staffing
 @dataclass
-class Staffing:
+class Staffing(ShowsTable):
     """NPV by number of extra caseworkers, and the marginal caseworker's (:func:`staffing`)."""
 
     table: pd.DataFrame
@@ -301,33 +278,38 @@ class Staffing:
         """Mean NPV by staffing level with its 5–95 % band, and the marginal NPV as bars."""
         check_lang(lang)
         scale = unit_scale(unit)
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(8, 5))
+        ax = axes(ax, (8, 5))
         t = self.table
         ax.fill_between(
             t["fte"], t["npv_p5"] / scale, t["npv_p95"] / scale, alpha=0.2, color="#4c72b0"
         )
-        ax.plot(t["fte"], t["npv_mean"] / scale, "o-", color="#4c72b0", label=_t("npv_mean", lang))
+        ax.plot(
+            t["fte"],
+            t["npv_mean"] / scale,
+            "o-",
+            color="#4c72b0",
+            label=label("design.npv_mean", lang),
+        )
         ax.bar(
             t["fte"],
             t["marginal_mean"].fillna(0) / scale,
             width=0.6,
             color="#dd8452",
             alpha=0.7,
-            label=_t("marginal", lang),
+            label=label("design.marginal", lang),
         )
         ax.axhline(0, color="black", lw=0.8)
-        ax.axvline(self.best, color="#c44e52", ls="--", label=f"{_t('best', lang)}: {self.best:g}")
-        unit_text = DA_UNIT[unit] if lang == "da" else unit
-        ax.set_xlabel(_t("fte", lang))
+        ax.axvline(
+            self.best,
+            color="#c44e52",
+            ls="--",
+            label=f"{label('design.best', lang)}: {self.best:g}",
+        )
+        unit_text = label(unit, lang)
+        ax.set_xlabel(label("design.fte", lang))
         ax.set_ylabel(f"{label('npv', lang)} ({unit_text})")
         ax.legend()
         return finish(ax)
-
-    def _repr_html_(self) -> str:
-        return str(self.table.to_html(index=False))
 
 
 def _with_extra_fte(sc: Scenario, fte: float) -> Scenario:
@@ -403,7 +385,7 @@ def staffing(
 
 # -------------------------------------------------------------------- optimize
 @dataclass
-class Optimum:
+class Optimum(ShowsTable):
     """The best design within the budget, and every design evaluated (:func:`optimize`)."""
 
     best: dict[str, Any] | None
@@ -424,9 +406,6 @@ class Optimum:
     def plot(self, *, ax: Axes | None = None, lang: str = "da", unit: str = "mio") -> Axes:
         """The explored designs: investment over the horizon against mean NPV."""
         return _plot_frontier(self.table, ax=ax, lang=lang, unit=unit)
-
-    def _repr_html_(self) -> str:
-        return str(self.table.to_html(index=False))
 
 
 @dataclass

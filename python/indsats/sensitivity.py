@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import _format
 from ._decide import (
-    DA_UNIT,
     Outcome,
+    ShowsTable,
     bar_axes,
     check_outcome,
     draws_for,
@@ -45,6 +46,7 @@ from ._decide import (
     uncertain_paths,
     wrap,
 )
+from ._labels import label
 from ._options import check_choice, check_int, check_lang, unit_scale
 from ._simulate import MODES, ScenarioLike, as_scenario
 from .result import Result
@@ -57,26 +59,10 @@ MAX_COUNT = 2**53 - 1
 
 __all__ = ["Sobol", "Threshold", "Tornado", "from_draws", "sobol", "threshold", "tornado"]
 
-_TEXT = {
-    "swing": ("Swing", "Udsving"),
-    "low": ("at the {p}th percentile", "ved {p}. percentil"),
-    "high": ("at the {p}th percentile", "ved {p}. percentil"),
-    "base": ("all at their medians: {v}", "alle ved deres median: {v}"),
-    "tornado_title": ("What moves {o}", "Hvad flytter {o}"),
-    "sobol_title": ("Share of the variance of {o}", "Andel af variansen i {o}"),
-    "first": ("first order (alone)", "første orden (alene)"),
-    "total": ("total (with interactions)", "total (med samspil)"),
-    "delta": ("Moment-independent δ", "Momentuafhængigt δ"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    return _TEXT[key][0 if lang == "en" else 1]
-
 
 # --------------------------------------------------------------------- tornado
 @dataclass
-class Tornado:
+class Tornado(ShowsTable):
     """One-way sensitivity: each uncertain parameter from a low to a high
     percentile, the others at their medians (:func:`tornado`)."""
 
@@ -102,19 +88,31 @@ class Tornado:
         lo = rows["outcome_low"].to_numpy() / scale
         hi = rows["outcome_high"].to_numpy() / scale
         p_lo, p_hi = (f"{p:g}" for p in self.percentiles)
-        ax.barh(y, lo - base, left=base, color="#4c72b0", label=_t("low", lang).format(p=p_lo))
-        ax.barh(y, hi - base, left=base, color="#dd8452", label=_t("high", lang).format(p=p_hi))
+        ax.barh(
+            y,
+            lo - base,
+            left=base,
+            color="#4c72b0",
+            label=label("sensitivity.low", lang).format(p=p_lo),
+        )
+        ax.barh(
+            y,
+            hi - base,
+            left=base,
+            color="#dd8452",
+            label=label("sensitivity.high", lang).format(p=p_hi),
+        )
         ax.axvline(base, color="black", lw=1)
         ax.set_yticks(y, labels)
         name = outcome_label(self.outcome, lang)
-        unit_text = (DA_UNIT[unit] if lang == "da" else unit) if is_money(self.outcome) else ""
+        unit_text = label(unit, lang) if is_money(self.outcome) else ""
         ax.set_xlabel(f"{name} ({unit_text})" if unit_text else name)
-        ax.set_title(_t("tornado_title", lang).format(o=name.lower()))
-        ax.legend(loc="lower right", title=_t("base", lang).format(v=f"{base:,.2f}"))
+        ax.set_title(label("sensitivity.tornado_title", lang).format(o=name.lower()))
+        ax.legend(
+            loc="lower right",
+            title=label("sensitivity.base", lang).format(v=_format.number(base, 2, lang)),
+        )
         return finish(ax)
-
-    def _repr_html_(self) -> str:
-        return str(self.table.to_html(index=False))
 
 
 def tornado(
@@ -325,7 +323,7 @@ def threshold(
 
 # ----------------------------------------------------------------------- Sobol
 @dataclass
-class Sobol:
+class Sobol(ShowsTable):
     """First-order and total Sobol indices with confidence intervals (:func:`sobol`)."""
 
     scenario: Scenario
@@ -349,7 +347,7 @@ class Sobol:
             height=0.4,
             xerr=rows["ST_conf"],
             color="#dd8452",
-            label=_t("total", lang),
+            label=label("sensitivity.total", lang),
         )
         ax.barh(
             y - 0.2,
@@ -357,16 +355,17 @@ class Sobol:
             height=0.4,
             xerr=rows["S1_conf"],
             color="#4c72b0",
-            label=_t("first", lang),
+            label=label("sensitivity.first", lang),
         )
         ax.set_yticks(y, labels)
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_title(_t("sobol_title", lang).format(o=outcome_label(self.outcome, lang).lower()))
+        ax.set_title(
+            label("sensitivity.sobol_title", lang).format(
+                o=outcome_label(self.outcome, lang).lower()
+            )
+        )
         ax.legend(loc="lower right")
         return finish(ax)
-
-    def _repr_html_(self) -> str:
-        return str(self.table.to_html(index=False))
 
 
 def sobol(
@@ -445,7 +444,7 @@ def sobol(
 
 
 @dataclass
-class Delta:
+class Delta(ShowsTable):
     """Borgonovo's moment-independent δ and first-order indices estimated from
     an ordinary run's draws (:func:`from_draws`)."""
 
@@ -465,12 +464,9 @@ class Delta:
         y = np.arange(len(rows))
         ax.barh(y, rows["delta"], xerr=rows["delta_conf"], color="#4c72b0")
         ax.set_yticks(y, labels)
-        ax.set_xlabel(_t("delta", lang))
+        ax.set_xlabel(label("sensitivity.delta", lang))
         ax.set_title(outcome_label(self.outcome, lang))
         return finish(ax)
-
-    def _repr_html_(self) -> str:
-        return str(self.table.to_html(index=False))
 
 
 def from_draws(

@@ -37,7 +37,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from . import _core, _gam
-from ._decide import DA_UNIT, bar_axes, find_path, finish, named_path, param_label, wrap
+from ._decide import ShowsTable, axes, bar_axes, find_path, finish, named_path, param_label, wrap
+from ._labels import label
 from ._options import check_lang, unit_scale
 from .compare import Comparison
 from .result import Result
@@ -46,20 +47,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["EVPPI", "EVSI", "evpi", "evppi", "evsi_pilot", "net_benefits", "parameters"]
-
-_TEXT = {
-    "title": ("What is worth knowing", "Hvad er værd at vide"),
-    "evpi": ("Everything (EVPI)", "Alt (EVPI)"),
-    "value": ("Expected value of information", "Forventet værdi af viden"),
-    "pilot_title": ("Value of a pilot", "Værdi af et pilotprojekt"),
-    "participants": ("Participants in the pilot", "Deltagere i pilotprojektet"),
-    "ceiling": ("Knowing it exactly (EVPPI)", "Kende den præcist (EVPPI)"),
-    "do_nothing": ("do nothing", "gør ingenting"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    return _TEXT[key][0 if lang == "en" else 1]
 
 
 def _check_comparison(comparison: Comparison) -> list[Result]:
@@ -145,7 +132,7 @@ def _label(comparison: Comparison, path: str, lang: str) -> str:
 
 
 @dataclass
-class EVPPI:
+class EVPPI(ShowsTable):
     """EVPPI per parameter or group, with EVPI for reference (:func:`evppi`)."""
 
     evpi: float
@@ -163,16 +150,13 @@ class EVPPI:
         ax = bar_axes(ax, labels)
         y = np.arange(len(rows))
         ax.barh(y, rows["evppi"] / scale, xerr=1.96 * rows["se"] / scale, color="#4c72b0")
-        ax.axvline(self.evpi / scale, color="#c44e52", ls="--", label=_t("evpi", lang))
+        ax.axvline(self.evpi / scale, color="#c44e52", ls="--", label=label("voi.evpi", lang))
         ax.set_yticks(y, labels)
-        unit_text = DA_UNIT[unit] if lang == "da" else unit
-        ax.set_xlabel(f"{_t('value', lang)} ({unit_text})")
-        ax.set_title(_t("title", lang))
+        unit_text = label(unit, lang)
+        ax.set_xlabel(f"{label('voi.value', lang)} ({unit_text})")
+        ax.set_title(label("voi.title", lang))
         ax.legend(loc="lower right")
         return finish(ax)
-
-    def _repr_html_(self) -> str:
-        return str(self.table.to_html(index=False))
 
 
 def evppi(
@@ -227,7 +211,7 @@ def evppi(
 
 # ------------------------------------------------------------------------ EVSI
 @dataclass
-class EVSI:
+class EVSI(ShowsTable):
     """Expected value of a pilot per size (:func:`evsi_pilot`)."""
 
     path: str
@@ -241,10 +225,7 @@ class EVSI:
     def plot(self, *, ax: Axes | None = None, lang: str = "da", unit: str = "tkr") -> Axes:
         check_lang(lang)
         scale = unit_scale(unit)
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(8, 4.5))
+        ax = axes(ax, (8, 4.5))
         t = self.table
         ax.errorbar(
             t["participants"],
@@ -254,17 +235,14 @@ class EVSI:
             capsize=3,
             label="EVSI",
         )
-        ax.axhline(self.evppi / scale, color="#c44e52", ls="--", label=_t("ceiling", lang))
-        unit_text = DA_UNIT[unit] if lang == "da" else unit
-        ax.set_xlabel(_t("participants", lang))
-        ax.set_ylabel(f"{_t('value', lang)} ({unit_text})")
-        ax.set_title(f"{_t('pilot_title', lang)}: {self.label}")
+        ax.axhline(self.evppi / scale, color="#c44e52", ls="--", label=label("voi.ceiling", lang))
+        unit_text = label(unit, lang)
+        ax.set_xlabel(label("voi.participants", lang))
+        ax.set_ylabel(f"{label('voi.value', lang)} ({unit_text})")
+        ax.set_title(f"{label('voi.pilot_title', lang)}: {self.label}")
         ax.set_ylim(bottom=0)
         ax.legend()
         return finish(ax)
-
-    def _repr_html_(self) -> str:
-        return str(self.table.to_html(index=False))
 
 
 def _pilot_target(comparison: Comparison, path: str) -> tuple[Result, str, str]:
