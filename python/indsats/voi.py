@@ -277,7 +277,12 @@ def _baseline_probability(res: Result, destination: str) -> NDArray[np.float64]:
     def values(path: str) -> NDArray[np.float64]:
         if path in params.columns:
             return np.asarray(params[path].to_numpy(), dtype=np.float64)
-        return np.full(res.n_draws, float(fixed.get(path, 0.0)))
+        if path not in fixed:
+            raise ValueError(
+                f"{path}: the pilot needs this number as one value for the horizon (a list "
+                "per year is not read here)"
+            )
+        return np.full(res.n_draws, float(fixed[path]))
 
     weights = [values(f"segments[{i}].initial") for i in chosen]
     probs = [values(f"segments[{i}].exit.{destination}") for i in chosen]
