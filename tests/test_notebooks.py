@@ -14,7 +14,14 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 def test_the_expected_notebooks_exist() -> None:
     names = {p.stem for p in NOTEBOOKS}
-    assert {"01_getting_started", "compare_designs"} <= names
+    assert {
+        "01_getting_started",
+        "compare_designs",
+        "sensitivity",
+        "value_of_information",
+        "best_design",
+        "calibrate",
+    } <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
