@@ -703,6 +703,7 @@ def test_relapse_to_benefit_is_below_the_job_ending_rate() -> None:
     assert (share.low, share.value, share.high) == (0.6, 0.7, 0.8)
     assert ending.low is not None and ending.high is not None
     assert share.low is not None and share.high is not None
+    assert relapse.low is not None and relapse.high is not None
     assert relapse.value == 1 - (1 - ending.value) ** share.value
     assert relapse.low == 1 - (1 - ending.low) ** share.low
     assert relapse.high == 1 - (1 - ending.high) ** share.high
