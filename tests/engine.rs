@@ -74,7 +74,7 @@ fn persons_are_conserved_every_month() {
         }
         // At the horizon end the total equals the initial stock plus all inflow.
         let inflow: f64 = (0..out.layout.n_years)
-            .map(|y| row[out.layout.shared(4, y)])
+            .map(|y| row[out.layout.shared(indsats::outputs::Shared::Inflow, y)])
             .sum();
         let total_last: f64 = out.paths.slice(s![d, 0, months - 1, ..]).sum();
         assert_eq!(total_last, initial + inflow);
