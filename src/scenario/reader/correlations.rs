@@ -77,12 +77,17 @@ impl Reader {
                 }
                 for i in matched {
                     if let Some(other) = group_of[i] {
+                        let group = if other == g {
+                            "this correlation group".to_string()
+                        } else {
+                            format!("correlation group `{}`", names[other])
+                        };
                         return Err(Error::invalid(
                             &at,
                             format!(
-                                "`{}` is already in correlation group `{}`; a parameter may be \
-                                 in one group only",
-                                self.params[i].path, names[other]
+                                "`{}` is already in {group}; a parameter may be in one group \
+                                 only, once",
+                                self.params[i].path
                             ),
                         ));
                     }

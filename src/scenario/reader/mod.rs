@@ -646,4 +646,129 @@ mod tests {
         let e = err(&text);
         assert!(e.starts_with("intervention.funding:"), "{e}");
     }
+
+    const VERSION_2: &str = r#"
+        start = "2017-01"
+        years = 2
+        [destinations]
+        job = { relapse = 0.3 }
+        hours = { benefit_share = 0.5 }
+        [[segments]]
+        name = "a"
+        initial = { dist = "uniform", low = 90, high = 110 }
+        benefit_month = 10000
+        exit = { job = [0.1, 0.2] }
+        [intervention]
+        start = "2017-01"
+        end = "2019-01"
+        [[intervention.components]]
+        name = "mentor"
+        relapse_hr = { job = 0.5 }
+        follow_up_months = 6
+    "#;
+
+    #[test]
+    fn section_12_keys_are_read_and_checked_with_their_path() {
+        let sc = Scenario::from_toml_str(VERSION_2).unwrap();
+        let comp = &sc.intervention.as_ref().unwrap().components[0];
+        assert_eq!(comp.follow_up_months, Some(6));
+        assert_eq!((comp.start, comp.end), (0, 24));
+        for (from, to, path, words) in [
+            (
+                "follow_up_months = 6",
+                "folow_up_months = 6",
+                "intervention.components[0].folow_up_months",
+                "did you mean `follow_up_months`",
+            ),
+            (
+                "follow_up_months = 6",
+                "follow_up_months = 0",
+                "intervention.components[0].follow_up_months",
+                "between 1 and",
+            ),
+            (
+                "follow_up_months = 6",
+                "end = \"2016-05\"",
+                "intervention.components[0].end",
+                "after it starts",
+            ),
+            (
+                "follow_up_months = 6",
+                "state_share = 1.5",
+                "intervention.components[0].state_share",
+                "share",
+            ),
+            (
+                "years = 2",
+                "years = 2\nburn_in_years = 21",
+                "burn_in_years",
+                "between 0 and 20",
+            ),
+            (
+                "years = 2",
+                "years = 2\nburn_in = 2",
+                "burn_in",
+                "did you mean `burn_in_years`",
+            ),
+            (
+                "benefit_share = 0.5",
+                "benefit_share = 1.5",
+                "destinations.hours.benefit_share",
+                "share",
+            ),
+            (
+                "exit = { job = [0.1, 0.2] }",
+                "exit = { job = [0.1, 0.2, 0.3] }",
+                "segments[0].exit.job",
+                "one value per calendar year",
+            ),
+            (
+                "benefit_month = 10000",
+                "benefit_month = 10000\ninflow_cell = 13",
+                "segments[0].inflow_cell",
+                "between 0 and 12",
+            ),
+            (
+                "benefit_month = 10000",
+                "benefit_month = 10000\nduration_hr = [[6, 1.2], [12, 1.0]]",
+                "segments[0].duration_hr[1]",
+                "13",
+            ),
+            (
+                "benefit_month = 10000",
+                "benefit_month = 10000\ninitial_destinations = { jb = 3 }",
+                "segments[0].initial_destinations.jb",
+                "did you mean `job`",
+            ),
+        ] {
+            let e = err(&VERSION_2.replace(from, to));
+            assert!(
+                e.starts_with(&format!("{path}:")) && e.contains(words),
+                "{to}: {e}"
+            );
+        }
+        let with_correlations = |group: &str| format!("{VERSION_2}\n[[correlations]]\n{group}\n");
+        for (group, path, words) in [
+            ("name = \"g\"\npaths = [\"segments[0].intial\"]\nrho = 0.5", "correlations[0].paths[0]", "did you mean `segments[0].initial`"),
+            ("name = \"g\"\npaths = [\"segments[a].initial\"]\nrho = 1.0", "correlations[0].rho", "[0, 1)"),
+            ("name = \"g\"\npaths = [\"segments[a].exit.job\"]\nrho = 0.5", "correlations[0].paths", "uncertain"),
+            ("name = \"g\"\npaths = [\"segments[a].initial\", \"segments[0].initial\"]\nrho = 0.5", "correlations[0].paths[1]", "one group only"),
+        ] {
+            let e = err(&with_correlations(group));
+            assert!(e.starts_with(&format!("{path}:")) && e.contains(words), "{group}: {e}");
+        }
+        let e = err(&with_correlations(
+            "name = \"g\"\npaths = [\"segments[a].initial\"]\nrho = 0.5\n[[correlations]]\n\
+             name = \"h\"\npaths = [\"segments[0].initial\"]\nrho = 0.2",
+        ));
+        assert!(
+            e.starts_with("correlations[1].paths[0]:") && e.contains("group `g`"),
+            "{e}"
+        );
+        let ok = Scenario::from_toml_str(&with_correlations(
+            "name = \"g\"\npaths = [\"segments[a].initial\", \"segments[0].exit.job\"]\nrho = 0.5",
+        ))
+        .unwrap();
+        assert_eq!(ok.params.correlations()[0].members.len(), 1);
+    }
 }
