@@ -9,7 +9,7 @@ exits, ageing and relapse, and advances all of them with one batched
 vector-matrix product. Costs, measured stocks, flows and the targeted stock are
 dot products with fixed vectors.
 
-Parameters are compiled and sampled by :mod:`numpy_model`, so with the same
+Parameters are compiled and sampled by :mod:`numpy_model` (``tests/oracle/``), so with the same
 seed the results equal ``simulate_numpy(..., mode="mean_field")`` to rounding.
 Draws are processed in chunks so that the matrices stay small in memory.
 """
@@ -17,12 +17,16 @@ Draws are processed in chunks so that the matrices stay small in memory.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from numpy_model import (
+# The oracle of the tests samples the parameters: one copy of the model's inputs.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from oracle.numpy_model import (
     N_CELLS,
     Caseload,
     Component,
@@ -32,7 +36,7 @@ from numpy_model import (
     exit_probabilities,
     intervention_month,
 )
-from numpy_model import _outputs as model_outputs
+from oracle.numpy_model import _outputs as model_outputs
 
 DEFAULT_CHUNK = 512
 
@@ -78,7 +82,7 @@ class StateSpace:
 # --------------------------------------------------------------------------- chunks
 
 
-def _take(par: Parameters, rows: slice) -> Parameters:
+def take_draws(par: Parameters, rows: slice) -> Parameters:
     """The parameters of the draws in ``rows``."""
 
     def take_component(c: Component) -> Component:
@@ -225,7 +229,7 @@ def simulate_matrix(
     rng = np.random.default_rng(seed)
     par = compile_scenario(scenario, draws, rng)
     parts = [
-        _simulate_chunk(_take(par, slice(lo, min(lo + chunk, draws))))
+        _simulate_chunk(take_draws(par, slice(lo, min(lo + chunk, draws))))
         for lo in range(0, draws, chunk)
     ]
     return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
@@ -245,8 +249,6 @@ def _simulate_chunk(par: Parameters) -> dict[str, np.ndarray]:
     first_cells = space.benefit_cells()[:, 0]
     x = np.zeros((draws, 2, space.size))
     x[:, :, space.benefit_cells()[np.arange(n_seg), par.initial_cell]] = par.initial[:, None, :]
-    costs = cost_vectors(par, space)  # (D, years, S)
-    measured = space.measured()  # (S, 1 + K)
     targeted_benefit = np.zeros(space.size)
     targeted_benefit[space.benefit_cells()[targeted].ravel()] = 1.0
     benefit_by_segment = np.zeros((space.size, n_seg))
@@ -256,22 +258,16 @@ def _simulate_chunk(par: Parameters) -> dict[str, np.ndarray]:
     m = np.zeros((draws, 2, space.size, space.size))
     m_flat = m.reshape(draws, 2, -1)
 
-    net_month = np.zeros((draws, n_months))
-    investment = np.zeros((draws, n_years))
-    savings = np.zeros((draws, n_years))
-    stocks = np.zeros((draws, 2, n_months, 1 + n_dest))
-    person_years = np.zeros((draws, 2, n_years))
+    history = np.empty((draws, 2, n_months, space.size))
+    investment = np.zeros((draws, n_months))
     flows = np.zeros((draws, 2, n_years, n_dest))
+    ratios: tuple[np.ndarray, np.ndarray] | None = None  # of the matrices in m
+    probs = np.empty((draws, 2, n_seg, n_dest))
 
     for t in range(n_months):
         year = int(year_of_month[t])
         x[:, :, first_cells] += par.inflow_month[:, None, :]
-
-        stocks[:, :, t] = x @ measured
-        person_years[:, :, year] += stocks[:, :, t, 0] / 12.0
-        cost = np.einsum("das,ds->da", x, costs[:, year])
-        savings[:, year] += cost[:, 1] - cost[:, 0]
-        net_month[:, t] = cost[:, 1] - cost[:, 0]
+        history[:, :, t] = x
 
         hazard_ratio = np.ones((draws, 2, n_seg, n_dest))
         relapse_ratio = np.ones((draws, 2, n_seg, n_dest))
@@ -279,23 +275,61 @@ def _simulate_chunk(par: Parameters) -> dict[str, np.ndarray]:
             effect = intervention_month(
                 iv, t, year, int(months_per_year[year]), x[:, 1] @ targeted_benefit, n_dest
             )
-            investment[:, year] += effect.investment
-            net_month[:, t] += effect.investment
+            investment[:, t] = effect.investment
             hazard_ratio[:, 1, targeted] = effect.hazard_ratio[:, None, :]
             relapse_ratio[:, 1, targeted] = effect.relapse_ratio[:, None, :]
-        probs = exit_probabilities(par.exit_hazard[:, None] * hazard_ratio)  # (D, 2, seg, K)
-        relapse_p = -np.expm1(relapse_log[:, None, None, :] * relapse_ratio)
+        # The matrices change only when the ratios do (in every month while the
+        # effect depends on the targeted stock or ramps in, never otherwise).
+        if ratios is None or not (
+            np.array_equal(hazard_ratio, ratios[0]) and np.array_equal(relapse_ratio, ratios[1])
+        ):
+            ratios = (hazard_ratio, relapse_ratio)
+            probs = exit_probabilities(par.exit_hazard[:, None] * hazard_ratio)  # (D, 2, seg, K)
+            relapse_p = -np.expm1(relapse_log[:, None, None, :] * relapse_ratio)
+            fill_transitions(m_flat, pattern, probs, relapse_p)
 
         on_benefit = x @ benefit_by_segment  # (D, 2, segments)
         flows[:, :, year] += np.einsum("das,dask->dak", on_benefit, probs)
-        fill_transitions(m_flat, pattern, probs, relapse_p)
         x = np.matmul(x[:, :, None, :], m)[:, :, 0, :]
 
-    return model_outputs(par, investment, savings, net_month, stocks, person_years, flows)
+    return measured_outputs(par, space, history, investment, flows)
+
+
+def measured_outputs(
+    par: Parameters,
+    space: StateSpace,
+    history: np.ndarray,
+    investment: np.ndarray,
+    flows: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The outputs from the state of every month on which its costs accrue.
+
+    ``history`` is ``(draws, 2, months, S)`` (or any shape that flattens to it),
+    ``investment`` the intervention's cost per month ``(draws, months)``.
+    Costs and measured stocks are computed here for all months at once rather
+    than month by month inside the loop.
+    """
+    tl = par.timeline
+    draws, n_months = investment.shape
+    history = history.reshape(draws, 2, n_months, space.size)
+    by_year = np.eye(len(tl.years))[tl.year_of_month]  # (months, years)
+    stocks = history @ space.measured()  # (D, 2, months, 1 + K)
+    costs = cost_vectors(par, space)[:, tl.year_of_month]  # (D, months, S)
+    cost = np.einsum("dats,dts->dat", history, costs)
+    savings_month = cost[:, 1] - cost[:, 0]
+    return model_outputs(
+        par,
+        investment @ by_year,
+        savings_month @ by_year,
+        investment + savings_month,
+        stocks,
+        stocks[..., 0] @ by_year / 12.0,
+        flows,
+    )
 
 
 if __name__ == "__main__":
-    from numpy_model import EXAMPLE, simulate_numpy
+    from oracle.numpy_model import EXAMPLE, simulate_numpy
 
     reference = simulate_numpy(EXAMPLE, 7, seed=5, mode="mean_field")
     matrix = simulate_matrix(EXAMPLE, 7, seed=5, chunk=3)

@@ -8,17 +8,13 @@ import math
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from indsats import Scenario, _core, dk
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 # --- rates ------------------------------------------------------------------------------------
 
@@ -532,7 +528,9 @@ def test_numbers_that_are_not_references_keep_their_exact_value() -> None:
         "d": {"dk": "MENTOR_HOUR", "dist": "fixed"},
     }
     out = dk.resolve_references(given)
-    assert _bits(out) == _bits({"a": 0.30000000000000004, "b": 2**70, "c": [1, 2.5], "d": 400.0})
+    assert _bits(out) == _bits(
+        {"a": 0.30000000000000004, "b": float(2**70), "c": [1, 2.5], "d": 400.0}
+    )
     with pytest.raises(ValueError, match=r"^a\.b: expected a finite number, got nan"):
         dk.resolve_references({"a": {"b": math.nan}})
 
@@ -615,3 +613,253 @@ def test_a_year_far_outside_the_tables_is_a_quick_error_naming_the_field() -> No
         assert out[f"resolve_references({text})"].startswith(
             "segments[0].benefit_month: year must be an integer between 1990 and 2100, got "
         )
+
+
+# --- corrected Danish defaults (docs/DANISH_RULES.md) -----------------------------------------
+
+NEW_FIGURES = (
+    "PRICE_INDEX",
+    "BENEFIT_PAYOUT_FACTOR",
+    "SU_UDEBOENDE_MONTH_2018",
+    "EARNINGS_DISREGARD_PER_HOUR",
+    "SUPPLERENDE_KONTANTHJAELP_BENEFIT_SHARE",
+    "UDDANNELSESPARAT_BENEFIT_SHARE_25_29_UDEBOENDE_2018",
+    "UDDANNELSESPARAT_BENEFIT_SHARE_UNDER25_UDEBOENDE_2018",
+    "KOMMUNESKAT_AVERAGE_2017",
+    "AM_BIDRAG_RATE",
+    "BESKAEFTIGELSESFRADRAG_RATE_2017",
+    "BESKAEFTIGELSESFRADRAG_MAX_2017",
+    "WAGE_AFTER_AKTIVITETSPARAT_MONTH",
+    "JOB_KOMMUNESKAT_GAIN_MONTH",
+    "JOB_BROKER_PERSONS_PER_FTE_AKTIVITETSPARATE",
+    "JOB_BROKER_MONTH",
+    "MENTOR_STATE_SHARE_2016_2018",
+    "MENTOR_STATE_SHARE_2019_ON",
+    "ACTIVATION_STATE_SHARE_2016_2018",
+    "ACTIVATION_STATE_SHARE_2019_ON",
+    "RESSOURCEFORLOEB_MENTOR_STATE_SHARE_UNTIL_2021",
+    "JOB_ENDING_HAZARD_MONTH_1_3",
+    "JOB_ENDING_HAZARD_MONTH_4_12",
+    "BACK_IN_KONTANTHJAELP_1Y_AFTER_EXIT_25_29",
+    "BACK_IN_KONTANTHJAELP_1Y_AFTER_EXIT_25_29_BEFORE_REFORM",
+    "RETURN_TO_BENEFIT_SHARE_OF_JOB_ENDINGS",
+    "RELAPSE_TO_BENEFIT_YEAR_JOB",
+)
+DANISH_RULES = ROOT / "docs" / "DANISH_RULES.md"
+
+
+@pytest.mark.parametrize("name", NEW_FIGURES)
+def test_new_figure_loads_with_a_source_and_a_consistent_range(name: str) -> None:
+    f = dk.figure(name)
+    assert f.label and f.unit and f.note, name
+    if f.derived:
+        # a derived figure names what it was derived from and shows the calculation
+        assert f.source.startswith("Derived from"), name
+        assert "=" in f.note, name
+    else:
+        assert "http" in f.source, name
+    if f.assumption:
+        assert f.has_range, name
+        assert f.low is not None and f.high is not None
+        assert f.low < f.high
+        assert f.low <= f.value <= f.high, name
+    else:
+        assert (f.low, f.high) == (None, None), name
+
+
+def test_state_shares_of_the_investment() -> None:
+    assert dk.MENTOR_STATE_SHARE_2016_2018.value == 0.5
+    assert dk.MENTOR_STATE_SHARE_2019_ON.value == 0.0
+    assert dk.ACTIVATION_STATE_SHARE_2016_2018.value == 0.5
+    assert dk.ACTIVATION_STATE_SHARE_2019_ON.value == 0.0
+    assert dk.RESSOURCEFORLOEB_MENTOR_STATE_SHARE_UNTIL_2021.value == 0.5
+    for f in (dk.MENTOR_STATE_SHARE_2016_2018, dk.ACTIVATION_STATE_SHARE_2016_2018):
+        assert f.status == "sourced"
+        assert "rådighedsbeløb" in f.note  # the refusion ceiling is the scenario's choice
+        assert "L 66 (2015-16)" in f.source and "§ 118, stk. 5" in f.source
+        assert "31/12-18" in f.source
+    assert "L 76 (2018-19" in dk.MENTOR_STATE_SHARE_2019_ON.source
+    assert "1. januar 2022" in dk.RESSOURCEFORLOEB_MENTOR_STATE_SHARE_UNTIL_2021.source
+    # the old zero is the rule for dagpenge and jobparate, no longer read as general
+    assert "jobparate" in dk.MENTOR_REFUSION.label
+    assert "MENTOR_STATE_SHARE_2016_2018" in dk.MENTOR_REFUSION.note
+
+
+def test_job_ending_hazards_recompute_from_benchmarkingenheden() -> None:
+    within_3, months_4_12 = dk.JOB_ENDED_WITHIN_3M.value, dk.JOB_ENDED_MONTHS_4_12.value
+    assert dk.JOB_ENDING_HAZARD_MONTH_1_3.value == 1 - (1 - within_3) ** (1 / 3)
+    assert dk.JOB_ENDING_HAZARD_MONTH_4_12.value == 1 - (
+        (1 - within_3 - months_4_12) / (1 - within_3)
+    ) ** (1 / 9)
+    # together they give back the measured 12-month durability of 50 %
+    h1, h2 = dk.JOB_ENDING_HAZARD_MONTH_1_3.value, dk.JOB_ENDING_HAZARD_MONTH_4_12.value
+    survival = (1 - h1) ** 3 * (1 - h2) ** 9
+    assert survival == pytest.approx(dk.JOB_DURABILITY_12M_ALL_KONTANTHJAELP.value)
+
+
+def test_relapse_to_benefit_is_below_the_job_ending_rate() -> None:
+    ending, share = dk.RELAPSE_YEAR_JOB, dk.RETURN_TO_BENEFIT_SHARE_OF_JOB_ENDINGS
+    relapse = dk.RELAPSE_TO_BENEFIT_YEAR_JOB
+    assert (share.low, share.value, share.high) == (0.6, 0.7, 0.8)
+    assert ending.low is not None and ending.high is not None
+    assert share.low is not None and share.high is not None
+    assert relapse.low is not None and relapse.high is not None
+    assert relapse.value == 1 - (1 - ending.value) ** share.value
+    assert relapse.low == 1 - (1 - ending.low) ** share.low
+    assert relapse.high == 1 - (1 - ending.high) ** share.high
+    assert relapse.low < ending.low and relapse.value < ending.value and relapse.high < ending.high
+    # the hazard form: a share of the job-ending hazard returns to benefit
+    h_end = -math.log(1 - ending.value) / 12
+    h_back = -math.log(1 - relapse.value) / 12
+    assert h_back == pytest.approx(share.value * h_end)
+    assert "SEEDS SHOULD USE THIS" in relapse.note
+    # the old figures say what they measure, so nobody reads durability as relapse
+    assert "upper bound" in ending.label
+    assert "RELAPSE_TO_BENEFIT_YEAR_JOB" in ending.note
+    for name in ("RELAPSE_HAZARD_MONTH_1_3", "RELAPSE_HAZARD_MONTH_4_12"):
+        assert dk.figure(name).label.startswith("Job-ending hazard"), name
+    assert "not a return" in dk.JOB_DURABILITY_12M_ALL_KONTANTHJAELP.note
+    # a sourced return-to-benefit benchmark lies below the share whose job ends
+    back = dk.BACK_IN_KONTANTHJAELP_1Y_AFTER_EXIT_25_29
+    assert back.value < 1 - dk.JOB_DURABILITY_12M_ALL_KONTANTHJAELP.value
+
+
+def test_job_tax_gain_is_kommuneskat_on_wage_minus_benefit() -> None:
+    rate = dk.KOMMUNESKAT_AVERAGE_2017.value
+    assert rate == 0.24913
+    am, fradrag = dk.AM_BIDRAG_RATE.value, dk.BESKAEFTIGELSESFRADRAG_RATE_2017.value
+    benefit = dk.rate("kontanthjaelp_30plus_other", 2017)
+    wage, gain = dk.WAGE_AFTER_AKTIVITETSPARAT_MONTH, dk.JOB_KOMMUNESKAT_GAIN_MONTH
+
+    def kommuneskat_gain(w: float) -> float:
+        return rate * (w * (1 - am - fradrag) - benefit)
+
+    assert gain.value == kommuneskat_gain(wage.value)
+    assert wage.low is not None and wage.high is not None
+    assert gain.low == kommuneskat_gain(wage.low)
+    assert gain.high == kommuneskat_gain(wage.high)
+    assert gain.low > 0  # every wage in the range pays more kommuneskat than the benefit did
+    # the fradrag's maximum does not bind at these wages
+    assert wage.high * 12 * fradrag < dk.BESKAEFTIGELSESFRADRAG_MAX_2017.value
+    # the old reading, kommuneskat on the whole wage, overstates the gain more than fourfold
+    old = dk.KOMMUNESKAT_SHARE
+    assert old.value * wage.value > 4 * gain.value
+    assert "SUPERSEDED" in old.note and "JOB_KOMMUNESKAT_GAIN_MONTH" in old.label
+    # a scenario writes the gain as a negative destination cost
+    out = dk.resolve_references({"x": {"dk": "JOB_KOMMUNESKAT_GAIN_MONTH", "scale": -1}})["x"]
+    assert out == {"dist": "pert", "min": -gain.high, "mode": -gain.value, "max": -gain.low}
+
+
+def test_job_broker_caseload_is_an_assumption_for_aktivitetsparate() -> None:
+    dagpenge = dk.JOB_BROKER_PERSONS_PER_FTE
+    assert dagpenge.value == 25 and "dagpenge" in dagpenge.label
+    assert "JOB_BROKER_PERSONS_PER_FTE_AKTIVITETSPARATE" in dagpenge.note
+    persons = dk.JOB_BROKER_PERSONS_PER_FTE_AKTIVITETSPARATE
+    assert persons.assumption and persons.low is not None and persons.high is not None
+    assert persons.low <= dagpenge.value <= persons.high
+    fte = dk.JOB_BROKER_FTE_COST_YEAR
+    assert fte.low is not None and fte.high is not None
+    month = dk.JOB_BROKER_MONTH
+    assert month.value == fte.value / 12 / persons.value
+    assert month.low == fte.low / 12 / persons.high
+    assert month.high == fte.high / 12 / persons.low
+
+
+def test_payout_factor_and_destination_benefit_shares() -> None:
+    payout = dk.BENEFIT_PAYOUT_FACTOR
+    assert (payout.low, payout.value, payout.high) == (0.85, 0.9, 0.95)  # 5-15 % below the rate
+    ordinary = dk.SUPPLERENDE_KONTANTHJAELP_BENEFIT_SHARE
+    assert ordinary.assumption and ordinary.value == 0.5
+    assert dk.UDDANNELSESPARAT_BENEFIT_SHARE_25_29_UDEBOENDE_2018.value == dk.rate(
+        "uddannelseshjaelp_udeboende", 2018
+    ) / dk.rate("uddannelseshjaelp_aktivitetsparat_25_29_udeboende", 2018)
+    assert dk.UDDANNELSESPARAT_BENEFIT_SHARE_UNDER25_UDEBOENDE_2018.value == dk.rate(
+        "uddannelseshjaelp_udeboende", 2018
+    ) / dk.rate("uddannelseshjaelp_aktivitetsparat_under25_udeboende", 2018)
+    # the benefit_share example in the note: 10-15 hours a week at 125 kr. leave 61-42 %
+    disregard = dk.EARNINGS_DISREGARD_PER_HOUR.value
+    for hours_week, kept in ((10, 0.61), (15, 0.42)):
+        cut = (125 - disregard) * hours_week * 52 / 12
+        assert 1 - cut / dk.rate("kontanthjaelp_30plus_other", 2017) == pytest.approx(
+            kept, abs=0.005
+        )
+
+
+def test_price_index_is_for_investment_costs_not_benefits() -> None:
+    p = dk.PRICE_INDEX
+    assert p.assumption and (p.low, p.value, p.high) == (0.015, 0.018, 0.025)
+    assert "price_index" in p.note and "indexation" in p.note
+
+
+def test_flexjob_and_pension_shares_are_confirmed() -> None:
+    flex = dk.MUNICIPAL_SHARE_FLEXJOB_LONG_TERM
+    assert flex.value == 0.8 and "verify" not in flex.note
+    assert "5.58.81" in flex.source and "1 Jul 2014" in flex.note
+    pension = dk.MUNICIPAL_SHARE_FOERTIDSPENSION_LONG_TERM
+    assert pension.value == 0.8 and "1 July 2014" in pension.label
+    assert "tilkendt efter 1. juli 2014" in pension.source
+
+
+def test_seed_figures_keep_their_values() -> None:
+    # the seeds are re-calibrated later: what they refer to must not move before then
+    assert (dk.RELAPSE_YEAR_JOB.low, dk.RELAPSE_YEAR_JOB.value, dk.RELAPSE_YEAR_JOB.high) == (
+        0.45,
+        0.55,
+        0.65,
+    )
+    assert dk.FLEXJOB_SUBSIDY_MONTH.value == 14_000
+    assert dk.MENTOR_MONTH.value == pytest.approx(2600)
+    assert dk.JOB_BROKER_FTE_COST_YEAR.value == 550_000
+
+
+_DOC_REFERENCE = re.compile(r"`(\{ (?:dk|rate) = [^`]*\})`")
+_DOC_FIGURE = re.compile(r"`([A-Z][A-Z0-9_]{3,})`")
+
+
+def test_danish_rules_page_names_only_existing_figures() -> None:
+    text = DANISH_RULES.read_text(encoding="utf-8")
+    names = set(_DOC_FIGURE.findall(text))
+    known = {f.name for f in dk.figures()}
+    assert names - known == set(), sorted(names - known)
+    # and every new figure is documented there
+    missing = [n for n in NEW_FIGURES if n not in text]
+    assert missing == []
+
+
+def _numbers(value: Any) -> list[float]:
+    """Every number in a resolved reference (a number, a distribution or a ladder)."""
+    if isinstance(value, dict):
+        return [x for v in value.values() if not isinstance(v, str) for x in _numbers(v)]
+    if isinstance(value, list):
+        return [x for v in value for x in _numbers(v)]
+    return [float(value)]
+
+
+def test_danish_rules_page_references_resolve() -> None:
+    text = DANISH_RULES.read_text(encoding="utf-8")
+    snippets = _DOC_REFERENCE.findall(text)
+    assert len(snippets) >= 20
+    for i, snippet in enumerate(snippets):
+        ref = tomllib.loads(f"x = {snippet}")["x"]
+        scenario = {"start": "2018-01", "x": ref}
+        value = dk.resolve_references(scenario)["x"]
+        assert value == json.loads(_core.resolve(json.dumps(scenario)))["x"], snippet
+        assert all(math.isfinite(n) for n in _numbers(value)), (i, snippet)
+    # the destination convention: the 80/20 split of a long-term case, from the figures
+    subsidy = dk.FLEXJOB_SUBSIDY_MONTH.value
+    for share, part in (
+        ("MUNICIPAL_SHARE_FLEXJOB_LONG_TERM", 0.8),
+        ("REFUSION_SHARE_WEEK_53_ON", 0.2),
+    ):
+        ref = {"dk": "FLEXJOB_SUBSIDY_MONTH", "scale": {"dk": share}}
+        assert dk.resolve_references({"x": ref})["x"]["mode"] == pytest.approx(subsidy * part)
+    pension = dk.resolve_references(
+        {
+            "x": {
+                "rate": "foertidspension_single",
+                "year": 2018,
+                "scale": {"dk": "MUNICIPAL_SHARE_FOERTIDSPENSION_LONG_TERM"},
+            }
+        }
+    )["x"]
+    assert pension == pytest.approx(18642 * 0.8)

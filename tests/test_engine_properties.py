@@ -180,16 +180,19 @@ def test_parameter_draws_depend_only_on_seed_draw_and_path() -> None:
     assert 0.2 < q[0] < 0.4 and 0.7 < q[1] < 1.1
 
 
-def test_initial_stock_is_rounded_ties_to_even() -> None:
+@pytest.mark.parametrize(
+    ("initial", "expected"), [((10.5, 3.5), 14), ((2.5, 0.5), 2), ((11.5, 4.4999), 16)]
+)
+def test_initial_stock_is_rounded_ties_to_even(initial: tuple[float, float], expected: int) -> None:
     d = scenario_dict()
-    d["segments"][0]["initial"] = 10.5
-    d["segments"][1]["initial"] = 3.5
-    res = run(d, 1)
-    assert res.stock_paths[0, 0, 0].sum() - res.draws("inflow")[0, 0] * 0 >= 0
-    first = res.stock_paths[0, 0, 0]
-    # Month 0 stock = rounded initial (10 + 4) + month-0 inflow.
-    month0_inflow = first.sum() - 14
-    assert month0_inflow == round(month0_inflow) and month0_inflow >= 0
+    for segment, value in zip(d["segments"], initial, strict=True):
+        segment["initial"] = value
+        segment["inflow_per_year"] = 0  # the month-0 stock is then the rounded initial stock
+    res = run(d, 3)
+    assert np.all(res.draws("inflow") == 0)
+    month0 = res.stock_paths[:, :, 0].sum(axis=2)  # draws, arm: everyone is on benefit
+    assert np.all(month0 == expected), month0
+    assert np.all(res.stock_paths[:, :, 0, 0] == expected)
 
 
 def test_an_unusable_sampled_count_is_an_error_naming_field_and_draw() -> None:

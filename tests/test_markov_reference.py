@@ -65,12 +65,6 @@ def months_of(scenario: dict[str, Any]) -> int:
     return 12 * int(scenario["years"])
 
 
-def month_index(scenario: dict[str, Any], date: str) -> int:
-    y0, m0 = (int(x) for x in scenario["start"].split("-"))
-    y, m = (int(x) for x in date.split("-"))
-    return (y - y0) * 12 + (m - m0)
-
-
 def year_of_month(scenario: dict[str, Any]) -> np.ndarray:
     m0 = int(scenario["start"].split("-")[1])
     return (m0 - 1 + np.arange(months_of(scenario))) // 12

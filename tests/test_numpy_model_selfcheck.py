@@ -1,4 +1,4 @@
-"""Invariants of the NumPy reference model itself (benches/numpy_model.py)."""
+"""Invariants of the NumPy reference model itself (tests/oracle/numpy_model.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benches"))
-from numpy_model import EXAMPLE, break_even_month, self_check, simulate_numpy
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from oracle.numpy_model import EXAMPLE, break_even_month, self_check, simulate_numpy
 
 
 def test_self_check() -> None:

@@ -1,6 +1,6 @@
 """With fixed parameters, the engine's mean-field run equals the NumPy model.
 
-`benches/numpy_model.py` implements MODEL.md independently in plain NumPy.
+`tests/oracle/numpy_model.py` implements MODEL.md independently in plain NumPy.
 The scenarios below between them use every feature of the model; every output
 the engine returns is compared with the NumPy model to 1e-9 relative.
 """
@@ -17,8 +17,8 @@ import pytest
 
 import indsats
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benches"))
-from numpy_model import calendar_years, simulate_numpy, state_names
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from oracle.numpy_model import calendar_years, simulate_numpy, state_names
 
 DRAWS = 3
 YEARLY = ("investment", "savings", "net", "cumulative_net", "extra_job_education")

@@ -252,6 +252,7 @@ def related(error_path: str, mutated: str) -> bool:
     return error_path == "" or mutated.startswith(error_path) or error_path.startswith(mutated)
 
 
+@pytest.mark.filterwarnings("ignore::indsats.ScenarioWarning")  # odd values on purpose
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(path=st.sampled_from(PATHS), value=JUNK)
 def test_mutated_scenarios_fail_cleanly_with_the_path(path: str, value: Any) -> None:
@@ -274,6 +275,7 @@ def test_mutated_scenarios_fail_cleanly_with_the_path(path: str, value: Any) -> 
         assert related(error_path, path) or any(w in msg for w in dependent), (path, msg)
 
 
+@pytest.mark.filterwarnings("ignore::indsats.ScenarioWarning")  # odd values on purpose
 @settings(max_examples=200, deadline=None)
 @given(value=JUNK)
 def test_arbitrary_input_is_a_value_error_never_a_crash(value: Any) -> None:
@@ -284,6 +286,7 @@ def test_arbitrary_input_is_a_value_error_never_a_crash(value: Any) -> None:
 TABLES = ["", *PATHS]
 
 
+@pytest.mark.filterwarnings("ignore::indsats.ScenarioWarning")  # odd values on purpose
 @settings(max_examples=150, deadline=None)
 @given(path=st.sampled_from(TABLES), key=st.text(min_size=1, max_size=10))
 def test_unknown_keys_are_rejected_with_their_path(path: str, key: str) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from . import dk
 from ._core import __version__
 from ._simulate import simulate
+from ._warn import ScenarioWarning
 from .compare import Comparison, compare
 from .result import Result
 from .scenario import Scenario
@@ -29,6 +30,7 @@ __all__ = [
     "Comparison",
     "Result",
     "Scenario",
+    "ScenarioWarning",
     "__version__",
     "compare",
     "dk",

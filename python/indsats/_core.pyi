@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,9 +18,35 @@ __all__ = [
 
 __version__: str
 
-# The description of a valid scenario; its "calendar" is a dict of "years"
-# (list[int]), "months_in_year" (list[int]) and "month_labels" (list[str], "YYYY-MM").
-def validate(json: str) -> dict[str, Any]: ...
+class _Calendar(TypedDict):
+    years: list[int]
+    months_in_year: list[int]
+    month_labels: list[str]
+
+class _ScenarioFields(TypedDict):
+    name: str
+    start: str
+    months: int
+    calendar_years: list[int]
+    destinations: list[str]
+    segments: list[str]
+    perspective: str
+    components: list[str] | None
+    parameters: list[tuple[str, str, float, float, float]]
+
+class _ScenarioInfo(_ScenarioFields):
+    """What ``validate`` tells about a scenario."""
+
+    calendar: _Calendar
+
+class _RunOutput(TypedDict):
+    npv_column: int
+    break_even_column: int
+    n_years: int
+    rows: NDArray[np.float64]
+    paths: NDArray[np.float64]
+
+def validate(json: str) -> _ScenarioInfo: ...
 def simulate(
     json: str,
     draws: int,
@@ -30,7 +56,7 @@ def simulate(
     chunk_size: int = 64,
     keep_paths: int | None = None,
     progress: Callable[[int], object] | None = None,
-) -> dict[str, Any]: ...
+) -> _RunOutput: ...
 def row_blocks(n_years: int, destinations: list[str]) -> list[tuple[str, str | None, int]]: ...
 def parameter_draws(json: str, draws: int, seed: int) -> tuple[list[str], NDArray[np.float64]]: ...
 def resolve(json: str) -> str: ...

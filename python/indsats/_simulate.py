@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -10,10 +9,12 @@ from pathlib import Path
 from typing import Any, SupportsIndex
 
 from . import _core
+from ._options import check_choice, check_int
 from .result import Result
 from .scenario import Scenario
 
 MODES = ("stochastic", "mean_field")
+MAX_THREADS = 4096  # as the core: more threads than this is a typo
 ScenarioLike = Scenario | Mapping[str, Any] | str | os.PathLike[str]
 Progress = bool | Callable[[int], object]
 
@@ -29,28 +30,17 @@ def as_scenario(scenario: ScenarioLike) -> Scenario:
         if path.suffix.lower() == ".json":
             return Scenario.from_json(path)
         return Scenario.from_toml(path)
-    raise ValueError(
+    raise TypeError(
         f"expected a Scenario, a dict or a path to a scenario file; got {type(scenario).__name__}"
     )
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    """An integer option (NumPy integers too), at least ``minimum``."""
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be an integer; got {value!r}")
-    try:
-        value = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise ValueError(f"{name} must be an integer; got {value!r}") from None
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}; got {value}")
-    return value
 
 
 def _progress_callback(progress: Progress, draws: int, desc: str) -> tuple[Any, Any]:
     """A callback for the engine and the tqdm bar to close afterwards (if any)."""
     if callable(progress):
         return progress, None
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True, False or a callable; got {progress!r}")
     if not progress:
         return None, None
     from tqdm.auto import tqdm
@@ -97,17 +87,12 @@ def simulate(
     stays usable.
     """
     sc = as_scenario(scenario)
-    n_draws = _check_int("draws", draws, 1)
-    if n_draws >= 2**53:
-        raise ValueError(f"draws must be below 2**53; got {n_draws}")
-    n_seed = _check_int("seed", seed, 0)
-    if n_seed >= 2**64:
-        raise ValueError(f"seed must be below 2**64; got {n_seed}")
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-    n_threads = None if threads is None else _check_int("threads", threads, 1)
-    n_chunk = _check_int("chunk_size", chunk_size, 1)
-    n_keep = None if keep_paths is None else _check_int("keep_paths", keep_paths, 0)
+    n_draws = check_int("draws", draws, 1, 2**53 - 1)
+    n_seed = check_int("seed", seed, 0, 2**64 - 1)
+    check_choice("mode", mode, MODES)
+    n_threads = None if threads is None else check_int("threads", threads, 1, MAX_THREADS)
+    n_chunk = check_int("chunk_size", chunk_size, 1, 2**32)
+    n_keep = None if keep_paths is None else check_int("keep_paths", keep_paths, 0, 2**53 - 1)
     callback, bar = _progress_callback(progress, n_draws, sc.name)
     started = time.perf_counter()
     try:

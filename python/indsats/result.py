@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,34 +12,28 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from . import _core
-from ._labels import check_lang, label
+from . import _core, _format, _paths
+from ._labels import label
+from ._options import (
+    ARMS,
+    check_arm,
+    check_bool,
+    check_choice,
+    check_interval,
+    check_lang,
+    check_percentiles,
+    pname,
+    unit_scale,
+)
+from ._warn import warn
 from .scenario import Scenario
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-ARMS = ("baseline", "intervention")
-UNITS = {"mio": 1e6, "tkr": 1e3, "kr": 1.0}
-MONEY = ("investment", "savings", "net", "cumulative_net")
-_SHARED = ("investment", "savings", "net", "cumulative_net", "extra_job_education", "inflow")
-
-
-def _unit(unit: str) -> float:
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
-    return UNITS[unit]
-
-
-def _check_percentiles(percentiles: Sequence[float]) -> list[float]:
-    ps = [float(p) for p in percentiles]
-    if any(not 0 <= p <= 100 for p in ps):
-        raise ValueError(f"percentiles must lie in [0, 100]; got {list(percentiles)}")
-    return ps
-
-
-def _pname(p: float) -> str:
-    return f"p{p:g}"
+_SCALARS = ("npv", "break_even")
+# Yearly metrics whose last year is the state at the end of the horizon.
+_CUMULATIVE = ("cumulative_net", "extra_job_education")
 
 
 class Result:
@@ -47,13 +41,14 @@ class Result:
 
     Money is in kroner in the arrays and in the unit asked for in tables
     (default mio. kr.). Sign convention as in Ballerup's business case:
-    savings are negative, ``net = investment + savings``.
+    savings are negative, ``net = investment + savings``; a negative net is a
+    gain. The arrays are read-only.
     """
 
     def __init__(
         self,
         scenario: Scenario,
-        raw: dict[str, Any],
+        raw: Mapping[str, Any],
         *,
         seed: int,
         mode: str,
@@ -64,24 +59,32 @@ class Result:
         self.mode = mode
         self.elapsed = elapsed
         self._rows: NDArray[np.float64] = raw["rows"]
-        self._rows.setflags(write=False)
         self.stock_paths: NDArray[np.float64] = raw["paths"]
         """Measured monthly stocks ``(kept draws, arm, month, state)``; arm 0 is the baseline."""
-        self.stock_paths.setflags(write=False)
+        self._freeze()
         self._parameters: pd.DataFrame | None = None
         self._npv_col = int(raw["npv_column"])
         self._be_col = int(raw["break_even_column"])
         self.years: list[int] = scenario.calendar_years
         self.destinations: list[str] = scenario.destinations
         self.states: list[str] = ["benefit", *self.destinations]
-        n = len(self.years)
         self._blocks = {
-            (name, arm): col for name, arm, col in _core.row_blocks(n, self.destinations)
+            (name, arm): col
+            for name, arm, col in _core.row_blocks(len(self.years), self.destinations)
         }
-        self._months_in_year = np.zeros(n)
-        start_month = int(scenario.start[5:7])
-        for t in range(scenario.months):
-            self._months_in_year[(start_month - 1 + t) // 12] += 1
+        self._months_in_year = np.array(scenario.months_in_year, dtype=np.float64)
+        _warn_about_run(self)
+
+    def _freeze(self) -> None:
+        self._rows.setflags(write=False)
+        self.stock_paths.setflags(write=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._freeze()  # unpickled arrays are writeable; a Result is not
 
     # ----------------------------------------------------------------- arrays
     @property
@@ -111,77 +114,112 @@ class Result:
         """
         if self._parameters is None:
             paths, values = _core.parameter_draws(self.scenario.to_json(), self.n_draws, self.seed)
-            self._parameters = pd.DataFrame(values, columns=paths)
-            self._parameters.index.name = "draw"
+            frame = pd.DataFrame(values, columns=paths)
+            frame.index.name = "draw"
+            self._parameters = frame
         return self._parameters.copy()
 
     def drivers(self, metric: str = "npv", arm: str | None = None) -> pd.DataFrame:
         """What drives the result: rank correlation of each uncertain parameter
         with ``metric`` across draws, strongest first (Spearman's rho; near 0 for
-        a parameter that does not matter). ``metric`` is npv, or a yearly metric:
+        a parameter that does not matter). ``metric`` is npv, break_even (a
+        draw that never breaks even counts as the latest), or a yearly metric:
         summed over the years, or its last year for the cumulative ones
         (cumulative_net, extra_job_education).
         """
+        y = self.draws(metric, arm)
+        if metric == "break_even":
+            y = np.where(y < 0, np.inf, y)  # never breaking even is later than any month
         params = self.parameters()
         if params.empty:
             return pd.DataFrame(columns=["parameter", "spearman"])
-        y = self.draws(metric, arm)
         if y.ndim == 2:
-            y = y[:, -1] if metric in ("cumulative_net", "extra_job_education") else y.sum(axis=1)
+            y = y[:, -1] if metric in _CUMULATIVE else y.sum(axis=1)
         target = pd.Series(y).rank()
-        rho = params.rank().corrwith(target)
-        out = pd.DataFrame({"parameter": rho.index, "spearman": rho.to_numpy()})
+        # One parameter at a time, so Ctrl-C lands between them on a long run.
+        rho = [target.corr(params[c].rank()) for c in params.columns]
+        out = pd.DataFrame({"parameter": list(params.columns), "spearman": rho})
         order = out["spearman"].abs().sort_values(ascending=False).index
         return out.loc[order].reset_index(drop=True)
 
+    def _shared(self) -> list[str]:
+        blocks = [name for name, arm in self._blocks if arm is None]
+        return [*blocks, "cumulative_net", *_SCALARS]
+
+    def _per_arm(self) -> list[str]:
+        blocks = sorted({name for name, arm in self._blocks if arm is not None})
+        return [*blocks, "benefit_person_years"]
+
     def metrics(self) -> list[str]:
         """Names accepted by :meth:`draws`."""
-        arm_metrics = sorted({name for name, arm in self._blocks if arm is not None})
-        return [*_SHARED, *arm_metrics, "benefit_person_years", "npv", "break_even"]
+        return [*self._shared(), *self._per_arm()]
 
     def draws(self, metric: str, arm: str | None = None) -> NDArray[np.float64]:
-        """Per-draw values of ``metric``: shape ``(draws, years)``.
+        """Per-draw values of ``metric``: shape ``(draws, years)``, a copy.
 
-        Shared metrics: investment, savings, net, cumulative_net,
-        extra_job_education (cumulative at each year end), inflow; ``npv`` and
-        ``break_even`` give shape ``(draws,)``. Per-arm metrics need
-        ``arm="baseline"`` or ``"intervention"``: cost and its parts
-        ``cost.benefit`` (benefit payments after refusion), ``cost.effort``
-        (the jobcenter's effort, ``indsats_month``) and ``cost.destinations``, relapse,
+        Metrics shared by both arms take no ``arm`` (passing one is an error):
+        investment, savings, net, cumulative_net, extra_job_education
+        (cumulative at each year end), inflow, and ``npv`` and ``break_even``
+        with shape ``(draws,)``. Per-arm metrics need ``arm="baseline"`` or
+        ``"intervention"``: cost and its parts ``cost.benefit`` (benefit
+        payments after refusion), ``cost.effort`` (the jobcenter's effort,
+        ``indsats_month``) and ``cost.destinations``, relapse,
         benefit_person_years, ``flow.<destination>`` (gross flows in the year),
         ``stock.<state>`` (average stock in the year).
         """
+        if not isinstance(metric, str):
+            raise TypeError(f"metric must be a name such as 'net'; got {metric!r}")
+        arm = check_arm(arm)
+        if metric in self._shared():
+            if arm is not None:
+                raise ValueError(
+                    f"metric {metric!r} is the same for both arms; leave out arm= (got {arm!r})"
+                )
+            return self._shared_draws(metric)
+        if metric not in self._per_arm():
+            raise ValueError(f"unknown metric {metric!r}; known: {', '.join(self.metrics())}")
+        if arm is None:
+            raise ValueError(f"metric {metric!r} needs arm='baseline' or arm='intervention'")
+        if metric == "benefit_person_years":
+            return self.draws("stock.benefit", arm) * self._months_in_year / 12.0
+        return self._block(metric, arm)
+
+    def _shared_draws(self, metric: str) -> NDArray[np.float64]:
         if metric == "npv":
             return self.npv
         if metric == "break_even":
             return self.break_even.astype(np.float64)
-        n = len(self.years)
         if metric == "cumulative_net":
-            return np.cumsum(self.draws("net"), axis=1)
-        if metric == "benefit_person_years":
-            if arm is None:
-                raise ValueError(f"metric {metric!r} needs arm='baseline' or arm='intervention'")
-            return self.draws("stock.benefit", arm) * self._months_in_year / 12.0
-        if metric in _SHARED:
-            if arm is not None:
-                raise ValueError(f"metric {metric!r} is the same for both arms; drop arm=")
-            col = self._blocks[(metric, None)]
-            return np.array(self._rows[:, col : col + n])
-        if arm is None:
-            if (metric, "intervention") in self._blocks:
-                raise ValueError(f"metric {metric!r} needs arm='baseline' or arm='intervention'")
-        elif arm not in ARMS:
-            raise ValueError(f"arm must be 'baseline' or 'intervention'; got {arm!r}")
-        key = (metric, arm)
-        if key not in self._blocks:
-            raise ValueError(f"unknown metric {metric!r}; known: {', '.join(self.metrics())}")
-        col = self._blocks[key]
-        return np.array(self._rows[:, col : col + n])
+            return np.cumsum(self._block("net", None), axis=1)
+        return self._block(metric, None)
+
+    def _block(self, metric: str, arm: str | None) -> NDArray[np.float64]:
+        col = self._blocks[(metric, arm)]
+        return np.array(self._rows[:, col : col + len(self.years)])
+
+    def check_finite(self, consequence: str = "") -> None:
+        """ValueError naming the first output that is not a finite number in some
+        draw (the engine should never give one; a file must never show one)."""
+        n_years = len(self.years)
+        blocks = [
+            (name + (f" ({arm})" if arm else ""), col, n_years)
+            for (name, arm), col in self._blocks.items()
+        ]
+        blocks.append(("npv", self._npv_col, 1))
+        for name, col, width in blocks:
+            bad = ~np.isfinite(self._rows[:, col : col + width]).all(axis=1)
+            if bad.any():
+                raise ValueError(
+                    f"output {name} is not a finite number in {int(bad.sum()):,} of "
+                    f"{self.n_draws:,} draws (first in draw {int(np.argmax(bad))})"
+                    + (f"; {consequence}" if consequence else "")
+                )
 
     # ----------------------------------------------------------------- tables
     def savings_by_part(self, part: str) -> NDArray[np.float64]:
         """Savings on one part of the cost, (draws, years): ``benefit``
         (forsørgelse), ``effort`` (the jobcenter's indsats) or ``destinations``."""
+        part = check_choice("part", part, ("benefit", "effort", "destinations"))
         metric = f"cost.{part}"
         return self.draws(metric, "intervention") - self.draws(metric, "baseline")
 
@@ -192,39 +230,53 @@ class Result:
         lang: str = "en",
         unit: str = "mio",
         detail: bool = False,
-    ) -> pd.DataFrame:
+        total: bool = False,
+    ) -> _format.Table:
         """The business-case table in Ballerup's layout.
 
         Rows Investment / Savings / Net (Danish: Investering / Besparelse /
         I alt); columns the calendar years, each with the mean and the given
         percentiles over draws, in ``unit`` ("mio", "tkr" or "kr"). With
         ``detail=True`` the savings are also shown by part: benefit payments,
-        the jobcenter's effort and the costs of the destinations.
+        the jobcenter's effort and the costs of the destinations; with
+        ``total=True`` a last column sums the years (mean and percentiles of
+        each draw's sum).
+
+        The values are numbers; the table shows itself in ``lang`` (Danish:
+        decimal comma, thousands point). ``.formatted()`` gives the text.
         """
         check_lang(lang)
-        scale = _unit(unit)
-        ps = _check_percentiles(percentiles)
-        stats = [label("mean", lang), *(_pname(p) for p in ps)]
+        scale = unit_scale(unit)
+        ps = check_percentiles(percentiles)
+        check_bool("detail", detail)
+        check_bool("total", total)
+        stats = [label("mean", lang), *(pname(p) for p in ps)]
         metrics = ["investment", "savings", "net"]
         if detail:
             metrics[2:2] = ["savings.benefit", "savings.effort", "savings.destinations"]
+        years: list[Any] = list(self.years)
+        if total:
+            years.append(f"{label('total', lang)} {self.years[0]}–{self.years[-1]}")
         rows = []
         for metric in metrics:
             values = (
                 self.savings_by_part(metric.split(".")[1]) if "." in metric else self.draws(metric)
             ) / scale
+            if total:
+                values = np.column_stack([values, values.sum(axis=1)])
             cells: list[float] = []
-            for y in range(len(self.years)):
+            for y in range(len(years)):
                 col = values[:, y]
                 cells.append(float(col.mean()))
                 cells.extend(float(v) for v in np.percentile(col, ps))
             rows.append(cells)
         columns = pd.MultiIndex.from_tuples(
-            [(year, s) for year in self.years for s in stats], names=[label("year", lang), ""]
+            [(year, s) for year in years for s in stats], names=[label("year", lang), ""]
         )
         index = pd.Index([label(m, lang) for m in metrics])
         index.name = label(unit, lang)
-        return pd.DataFrame(rows, index=index, columns=columns)
+        frame = pd.DataFrame(rows, index=index, columns=columns)
+        return _format.table(frame, _format.format_spec(lang, "money", unit=unit))
 
     def summary(
         self,
@@ -232,45 +284,75 @@ class Result:
         percentiles: Sequence[float] = (5, 50, 95),
         lang: str = "en",
         unit: str = "mio",
-    ) -> pd.DataFrame:
-        """Headline numbers with intervals.
+    ) -> _format.Table:
+        """Headline numbers with intervals (MODEL.md 12.9).
 
-        NPV (in ``unit``), break-even month (percentiles count draws that never
-        break even as later than any month, shown as NaN; the mean is over the
-        draws that do), the probability of payback (NPV < 0) and the extra
-        persons into job or education over the horizon.
+        * NPV (in ``unit``): mean and percentiles;
+        * P(NPV < 0): the share of draws with a negative NPV;
+        * the probability of payback: the share of draws with a break-even
+          month (the undiscounted cumulative net reaches zero and stays there
+          within the horizon);
+        * the break-even month: median and percentiles over the draws that break
+          even (shown as dates, "never" when no draw does), and the share that
+          never does;
+        * the extra persons in job or education at the end of the horizon.
+
+        The values are numbers (break-even months as indexes from the start of
+        the horizon, shares as fractions); the table shows them in ``lang``.
         """
         check_lang(lang)
-        scale = _unit(unit)
-        ps = _check_percentiles(percentiles)
+        scale = unit_scale(unit)
+        ps = check_percentiles(percentiles)
         npv = self.npv / scale
-        be = self.break_even.astype(float)
+        be = self.break_even
+        broke_even = be[be >= 0].astype(np.float64)
         extra = self.draws("extra_job_education")[:, -1]
+        none = [np.nan] * len(ps)
 
         def stats(x: NDArray[np.float64]) -> list[float]:
-            q = np.percentile(x, ps)
-            return [float(x.mean()), *(float(v) for v in q)]
+            return [float(x.mean()), *(float(v) for v in np.percentile(x, ps))]
 
-        # A draw that never breaks even counts as later than the horizon; a
-        # percentile that lands there has no month and is shown as NaN.
-        horizon = float(self.scenario.months)
-        late = np.where(be < 0, horizon, be)
-        be_q = np.percentile(late, ps, method="inverted_cdf")
-        finite = be[be >= 0]
-        rows = {
-            f"{label('npv', lang)} ({label(unit, lang)})": stats(npv),
-            label("break_even", lang): [
-                float(finite.mean()) if finite.size else np.nan,
-                *(float(v) if v < horizon else np.nan for v in be_q),
-            ],
-            label("payback", lang): [float((npv < 0).mean())] + [np.nan] * len(ps),
-            label("extra_job_education", lang): stats(extra),
+        if broke_even.size:
+            months = np.percentile(broke_even, [50, *ps], method="inverted_cdf")
+            be_row = [float(v) for v in months]
+        else:
+            be_row = [np.nan, *none]
+        names = {
+            "npv": f"{label('npv', lang)} ({label(unit, lang)})",
+            "p_npv_negative": label("p_npv_negative", lang),
+            "payback": label("payback", lang),
+            "break_even": label("break_even", lang),
+            "never_share": label("never_share", lang),
+            "extra_job_education": label("extra_job_education", lang),
         }
-        columns = [label("mean", lang), *(_pname(p) for p in ps)]
-        return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+        rows = {
+            names["npv"]: stats(npv),
+            names["p_npv_negative"]: [self.probability_npv_negative(), *none],
+            names["payback"]: [self.probability_of_payback(), *none],
+            names["break_even"]: be_row,
+            names["never_share"]: [1.0 - self.probability_of_payback(), *none],
+            names["extra_job_education"]: stats(extra),
+        }
+        columns = [label("mean", lang), *(pname(p) for p in ps)]
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+        kinds = {
+            names["p_npv_negative"]: "share",
+            names["payback"]: "share",
+            names["break_even"]: "month",
+            names["never_share"]: "share",
+            names["extra_job_education"]: "persons",
+        }
+        spec = _format.format_spec(
+            lang, "money", unit=unit, rows=kinds, months=self.scenario.month_labels
+        )
+        return _format.table(frame, spec)
 
     def probability_of_payback(self) -> float:
-        """Share of draws whose NPV is negative (the investment pays back)."""
+        """Share of draws that break even within the horizon (MODEL.md 12.9)."""
+        return float((self.break_even >= 0).mean())
+
+    def probability_npv_negative(self) -> float:
+        """Share of draws whose NPV is negative (discounted gain)."""
         return float((self.npv < 0).mean())
 
     def stocks(self, *, percentiles: Sequence[float] = (5, 95), lang: str = "en") -> pd.DataFrame:
@@ -278,9 +360,11 @@ class Result:
 
         Computed from the kept stock paths (``stock_paths``; all draws unless
         the run was too large to keep them, see ``simulate(keep_paths=)``).
+        Columns month, date, arm, state, mean and the percentiles; in Danish
+        with ``lang="da"`` (måned, dato, gren, tilstand, middel).
         """
         check_lang(lang)
-        ps = _check_percentiles(percentiles)
+        ps = check_percentiles(percentiles)
         paths = self.stock_paths
         if paths.shape[0] == 0:
             raise ValueError(
@@ -290,35 +374,24 @@ class Result:
         mean = paths.mean(axis=0)
         bands = np.percentile(paths, ps, axis=0) if ps else np.empty((0, *mean.shape))
         months = self.scenario.months
-        dates = _month_labels(self.scenario.start, months)
+        dates = self.scenario.month_labels
+        names = _STOCK_COLUMNS[lang]
         frames = []
         for a, arm in enumerate(ARMS):
             for s, state in enumerate(self.states):
                 data: dict[str, Any] = {
-                    "month": np.arange(months),
-                    "date": dates,
-                    "arm": label(arm, lang) if lang == "da" else arm,
-                    "state": label(state, lang) if lang == "da" else state,
-                    "mean": mean[a, :, s],
+                    names["month"]: np.arange(months),
+                    names["date"]: dates,
+                    names["arm"]: label(arm, lang) if lang == "da" else arm,
+                    names["state"]: label(state, lang) if lang == "da" else state,
+                    names["mean"]: mean[a, :, s],
                 }
                 for i, p in enumerate(ps):
-                    data[_pname(p)] = bands[i, a, :, s]
+                    data[pname(p)] = bands[i, a, :, s]
                 frames.append(pd.DataFrame(data))
         return pd.concat(frames, ignore_index=True)
 
-    def to_frame(self, *, unit: str = "kr") -> pd.DataFrame:
-        """Per-draw money results in long form: draw, year, investment, savings, net."""
-        scale = _unit(unit)
-        n, years = self.n_draws, self.years
-        data = {
-            "draw": np.repeat(np.arange(n), len(years)),
-            "year": np.tile(years, n),
-        }
-        for m in ("investment", "savings", "net", "cumulative_net"):
-            data[m] = (self.draws(m) / scale).ravel()
-        data["extra_job_education"] = self.draws("extra_job_education").ravel()
-        return pd.DataFrame(data)
-
+    # ------------------------------------------------------------------ files
     def to_excel(
         self,
         path: str | os.PathLike[str],
@@ -327,19 +400,52 @@ class Result:
         unit: str = "mio",
         percentiles: tuple[float, float] = (5, 95),
     ) -> Path:
-        """Write the business case to an Excel workbook, atomically.
+        """Write the business case to an Excel workbook (``.xlsx``), atomically.
 
         Sheets: the table in the municipal layout (``unit``, Danish labels by
-        default, mean and interval), a summary, every assumption (value or
+        default, mean and the interval ``percentiles = (low, high)``, a total
+        over the years, the fan chart), a summary, every assumption (value or
         distribution, and its source: the official figure it refers to or the
         comment beside it in the scenario file), the per-draw results with the
-        sampled parameters, and a sheet about the run. A failed write leaves
-        no file behind. Needs openpyxl.
+        sampled parameters, and a sheet about the run. A failed or interrupted
+        write leaves no file behind; outputs that are not finite are refused
+        (ValueError naming the output). Needs openpyxl.
         """
         check_lang(lang)
-        from ._excel import write_excel
+        unit_scale(unit)
+        interval = check_interval(percentiles)
+        try:
+            from ._excel import write_excel
+        except ModuleNotFoundError as e:
+            if e.name != "openpyxl":
+                raise
+            raise ImportError(
+                "to_excel needs openpyxl: pip install 'indsats[excel]' (or openpyxl)"
+            ) from None
 
-        return write_excel(self, path, lang=lang, unit=unit, percentiles=percentiles)
+        return write_excel(self, path, lang=lang, unit=unit, percentiles=interval)
+
+    def to_csv(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lang: str = "en",
+        unit: str = "mio",
+        percentiles: Sequence[float] = (5, 50, 95),
+        detail: bool = False,
+    ) -> Path:
+        """Write the business-case table (:meth:`table`) to a ``.csv`` file, atomically.
+
+        English: comma-separated, full precision. Danish (``lang="da"``): the
+        Danish spreadsheet convention, semicolon-separated with a decimal comma,
+        values rounded as the table shows them.
+        """
+        from ._files import check_suffix, write_csv
+
+        check_suffix(path, ("csv",), "to_csv")
+        self.check_finite("the table is not written")
+        t = self.table(percentiles=percentiles, lang=lang, unit=unit, detail=detail)
+        return write_csv(t, path)
 
     # ------------------------------------------------------------------ plots
     def plot(
@@ -355,8 +461,8 @@ class Result:
 
         ``kind``: "net" (fan chart of net per year), "cumulative" (fan chart of
         cumulative net), "stocks" (monthly stock per state, both arms),
-        "npv" (histogram with the probability of payback) or "break_even"
-        (CDF of the break-even month).
+        "npv" (histogram with P(NPV < 0)) or "break_even" (share of draws that
+        have broken even, by month). Numbers on the axes follow ``lang``.
         """
         from . import _plots
 
@@ -371,15 +477,42 @@ class Result:
 
     def _repr_html_(self) -> str:
         title = html.escape(f"{self.scenario.name} — {self.n_draws:,} draws ({self.mode})")
-        table = self.table(percentiles=(5, 95)).round(2).to_html()
-        summary = self.summary(percentiles=(5, 95)).round(3).to_html()
+        table = self.table(percentiles=(5, 95))._repr_html_()
+        summary = self.summary(percentiles=(5, 95))._repr_html_()
         return f"<h4>{title}</h4>{table}<p></p>{summary}"
 
 
-def _month_labels(start: str, months: int) -> list[str]:
-    year, month = int(start[:4]), int(start[5:7])
-    out = []
-    for t in range(months):
-        m0 = month - 1 + t
-        out.append(f"{year + m0 // 12:04d}-{m0 % 12 + 1:02d}")
-    return out
+_STOCK_COLUMNS = {
+    "en": {"month": "month", "date": "date", "arm": "arm", "state": "state", "mean": "mean"},
+    "da": {"month": "måned", "date": "dato", "arm": "gren", "state": "tilstand", "mean": "middel"},
+}
+
+
+def _warn_about_run(result: Result) -> None:
+    """Warnings that need the run's outputs.
+
+    Participants above the target stock: the engine caps a component's
+    enrolment at the stock and reports the months in
+    ``component[<name>].capped_months`` (per year). Until the engine reports
+    that output there is nothing to read here.
+    """
+    for name, arm in result._blocks:
+        steps = _paths.parse(name)
+        if arm is not None or len(steps) != 3 or steps[0] != "component":
+            continue
+        if steps[2] != "capped_months" or not isinstance(steps[1], _paths.Name):
+            continue
+        capped = result._block(name, None)
+        worst = capped.max(axis=0)
+        if not np.any(worst > 0):
+            continue
+        years = ", ".join(
+            f"{year}: up to {m:g} month(s)"
+            for year, m in zip(result.years, worst, strict=True)
+            if m > 0
+        )
+        warn(
+            f"component {steps[1]!r}: participants above the target stock, so the "
+            f"enrolment was capped at the stock ({years}; share of draws capped: "
+            f"{float((capped.sum(axis=1) > 0).mean()):.0%})"
+        )

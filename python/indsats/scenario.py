@@ -3,61 +3,104 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import math
 import numbers
+import os
 import re
-import sys
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import _core
+from . import _core, _paths
+from ._warn import warn
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+MAX_DEPTH = 32
+"""Deepest nesting of tables and lists a scenario may have (real ones need about 6)."""
+_LARGEST_INT = 2**63
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DISCOUNT_RATE_WARNING = 0.3
 
-_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+def _check_depth(data: Any) -> None:
+    """ValueError naming the place where ``data`` nests deeper than MAX_DEPTH."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if isinstance(node, Mapping | list | tuple):
+            if depth >= MAX_DEPTH:
+                raise ValueError(
+                    f"{path or 'scenario'}: nested more than {MAX_DEPTH} tables or lists deep"
+                )
+            items = node.items() if isinstance(node, Mapping) else enumerate(node)
+            for key, value in items:
+                step = key if isinstance(node, Mapping) else int(key)
+                stack.append(
+                    (
+                        value,
+                        _paths.join(path, step if isinstance(step, int) else str(step)),
+                        depth + 1,
+                    )
+                )
 
 
 def _jsonable(value: Any, path: str) -> Any:
-    """Plain JSON types, with a field path in any error (NaN, odd types)."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    """Plain JSON types, with the field path in any error."""
+    where = path or "scenario"
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise ValueError(f"{where}: text with a character that is not Unicode: {value!r}")
+        return value
+    if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, numbers.Integral):
-        return int(value)
+        n = int(value)
+        if abs(n) < _LARGEST_INT:
+            return n
+        try:
+            return float(n)  # the core reads numbers this large as floats
+        except OverflowError:
+            raise ValueError(f"{where}: number too large ({len(str(abs(n)))} digits)") from None
     if isinstance(value, numbers.Real):
         x = float(value)
         if not math.isfinite(x):
-            raise ValueError(f"{path or 'scenario'}: expected a finite number, got {x}")
+            raise ValueError(f"{where}: expected a finite number, got {x}")
         return x
+    if isinstance(value, numbers.Number):  # Decimal, complex: no exact float
+        raise ValueError(
+            f"{where}: expected an int or a float, got {type(value).__name__} {value!r}"
+        )
     if isinstance(value, Mapping):
         out = {}
         for k, v in value.items():
-            if not isinstance(k, str):
-                raise ValueError(f"{path or 'scenario'}: keys must be strings, got {k!r}")
-            out[k] = _jsonable(v, f"{path}.{k}" if path else k)
+            if not isinstance(k, str) or _SURROGATE.search(k):
+                raise ValueError(f"{where}: keys must be text, got {k!r}")
+            out[k] = _jsonable(v, _paths.join(path, k))
         return out
     if isinstance(value, list | tuple):
-        return [_jsonable(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    # Dates from TOML literals and the like: shown as text, rejected with a path by the core.
-    return str(value)
+        return [_jsonable(v, _paths.join(path, i)) for i, v in enumerate(value)]
+    if hasattr(value, "tolist") and hasattr(value, "ndim"):  # a NumPy array
+        return _jsonable(value.tolist(), path)
+    if isinstance(value, dt.date | dt.time):
+        # TOML date literals: shown as text, rejected with their path by the core.
+        return value.isoformat()
+    raise ValueError(f"{where}: expected a number, text, table or list, got {type(value).__name__}")
 
 
-def _parse_path(path: str) -> list[str | int]:
-    steps: list[str | int] = []
-    pos = 0
-    for m in _STEP.finditer(path):
-        if m.start() != pos and path[pos : m.start()] != ".":
-            raise ValueError(f"cannot read the field path {path!r}")
-        key, idx = m.groups()
-        steps.append(int(idx) if idx is not None else key)
-        pos = m.end()
-    if not steps or pos != len(path):
-        raise ValueError(f"cannot read the field path {path!r}")
-    return steps
+def _read_text(path: str | os.PathLike[str], what: str) -> tuple[Path, str]:
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"expected the path of a {what} file; got {path!r}")
+    p = Path(path)
+    data = p.read_bytes()
+    try:
+        return p, data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(
+            f"{p}: not UTF-8 text (byte 0x{data[e.start]:02x} at position {e.start}); "
+            "save the file as UTF-8"
+        ) from None
 
 
 class Scenario:
@@ -66,7 +109,9 @@ class Scenario:
     Build one with :meth:`from_toml`, :meth:`from_json` or :meth:`from_dict`.
     Every rule of MODEL.md section 9 is checked at once; a violation raises
     ``ValueError`` whose message starts with the field path, e.g.
-    ``segments[0].exit.job: must be a probability …``.
+    ``segments[0].exit.job: must be a probability …``. A scenario that is valid
+    but probably not what was meant (a discount rate of 4, a component that
+    reaches nobody) gives a :class:`indsats.ScenarioWarning`.
     """
 
     __slots__ = ("_data", "_info", "_raw", "source")
@@ -76,11 +121,13 @@ class Scenario:
             raise ValueError(f"a scenario must be a table (dict), got {type(data).__name__}")
         from . import dk
 
+        _check_depth(data)
         self._raw: dict[str, Any] = copy.deepcopy(dict(data))
         resolved = dk.resolve_references(self._raw)  # returns a new tree
         self._data: dict[str, Any] = _jsonable(resolved, "")
-        self._info: dict[str, Any] = _core.validate(self.to_json())
+        self._info: _core._ScenarioInfo = _core.validate(self.to_json())
         self.source = source
+        _warn_about(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
@@ -88,24 +135,30 @@ class Scenario:
         return cls(data)
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> Scenario:
-        """Read a scenario from a TOML file."""
-        p = Path(path)
-        with p.open("rb") as f:
-            try:
-                data = tomllib.load(f)
-            except tomllib.TOMLDecodeError as e:
-                raise ValueError(f"{p}: not valid TOML: {e}") from e
-        return cls(data, source=str(p))
+    def from_toml(cls, path: str | os.PathLike[str]) -> Scenario:
+        """Read a scenario from a TOML file (UTF-8)."""
+        return cls._from_file(path, "TOML", tomllib.loads, tomllib.TOMLDecodeError)
 
     @classmethod
-    def from_json(cls, path: str | Path) -> Scenario:
-        """Read a scenario from a JSON file."""
-        p = Path(path)
+    def from_json(cls, path: str | os.PathLike[str]) -> Scenario:
+        """Read a scenario from a JSON file (UTF-8)."""
+        return cls._from_file(path, "JSON", json.loads, json.JSONDecodeError)
+
+    @classmethod
+    def _from_file(
+        cls,
+        path: str | os.PathLike[str],
+        what: str,
+        parse: Callable[[str], Any],
+        invalid: type[ValueError],
+    ) -> Scenario:
+        p, text = _read_text(path, what)
         try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{p}: not valid JSON: {e}") from e
+            data = parse(text)
+        except invalid as e:
+            raise ValueError(f"{p}: not valid {what}: {e}") from None
+        except RecursionError:
+            raise ValueError(f"{p}: nested too deeply") from None
         return cls(data, source=str(p))
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,7 +170,7 @@ class Scenario:
         return copy.deepcopy(self._raw)
 
     def to_json(self) -> str:
-        """The scenario as JSON text."""
+        """The scenario as JSON text (every float written exactly)."""
         return json.dumps(self._data, ensure_ascii=False)
 
     def replace(self, changes: Mapping[str, Any]) -> Scenario:
@@ -125,30 +178,18 @@ class Scenario:
 
         >>> sc.replace({"intervention.caseload.target": 30, "segments[0].initial": 500})
 
-        Missing tables on the way are created; list indexes must exist.
+        Missing tables on the way are created; list entries must exist (by
+        position, ``segments[0]``, or by name, ``segments[over 30]``).
         References to official rates (``{ rate = ... }``) elsewhere are kept.
         """
+        if not isinstance(changes, Mapping):
+            raise TypeError(
+                "replace takes a dict of field path → new value, e.g. "
+                f"{{'intervention.caseload.target': 30}}; got {type(changes).__name__}"
+            )
         data = self.raw_dict()
         for path, value in changes.items():
-            steps = _parse_path(path)
-            node: Any = data
-            for i, step in enumerate(steps[:-1]):
-                where = path if i == 0 else _format_path(steps[: i + 1])
-                if isinstance(step, int):
-                    if not isinstance(node, list) or step >= len(node):
-                        raise ValueError(f"{where}: no such list entry")
-                    node = node[step]
-                else:
-                    if not isinstance(node, dict):
-                        raise ValueError(f"{_format_path(steps[:i])}: not a table")
-                    node = node.setdefault(step, {})
-            last = steps[-1]
-            if isinstance(last, int):
-                if not isinstance(node, list) or last >= len(node):
-                    raise ValueError(f"{path}: no such list entry")
-            elif not isinstance(node, dict):
-                raise ValueError(f"{_format_path(steps[:-1])}: not a table")
-            node[last] = copy.deepcopy(value)
+            _set(data, path, copy.deepcopy(value))
         return Scenario(data, source=self.source)
 
     @property
@@ -167,7 +208,20 @@ class Scenario:
     @property
     def calendar_years(self) -> list[int]:
         """The calendar years the horizon touches (the table's columns)."""
-        return list(self._info["calendar_years"])
+        return [int(y) for y in self._calendar()["years"]]
+
+    @property
+    def months_in_year(self) -> list[int]:
+        """Number of horizon months in each calendar year."""
+        return [int(m) for m in self._calendar()["months_in_year"]]
+
+    @property
+    def month_labels(self) -> list[str]:
+        """Each month of the horizon as "YYYY-MM"."""
+        return [str(m) for m in self._calendar()["month_labels"]]
+
+    def _calendar(self) -> _core._Calendar:
+        return self._info["calendar"]
 
     @property
     def destinations(self) -> list[str]:
@@ -181,6 +235,11 @@ class Scenario:
     def perspective(self) -> str:
         return str(self._info["perspective"])
 
+    @property
+    def discount_rate(self) -> float:
+        """The discount rate per year (its mean when it is uncertain)."""
+        return self._mean("discount_rate", 0.0)
+
     def parameters(self) -> list[dict[str, Any]]:
         """Every number of the scenario: path, distribution, mean and support."""
         return [
@@ -191,6 +250,12 @@ class Scenario:
     def uncertain(self) -> list[dict[str, Any]]:
         """The parameters given as distributions."""
         return [p for p in self.parameters() if p["dist"] != "fixed"]
+
+    def _mean(self, path: str, default: float) -> float:
+        for p, _, mean, _, _ in self._info["parameters"]:
+            if p == path:
+                return float(mean)
+        return default
 
     def __repr__(self) -> str:
         years = self.calendar_years
@@ -205,8 +270,66 @@ class Scenario:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _format_path(steps: list[str | int]) -> str:
-    out = ""
-    for s in steps:
-        out += f"[{s}]" if isinstance(s, int) else (f".{s}" if out else s)
-    return out
+def _set(data: dict[str, Any], path: object, value: Any) -> None:
+    """Set ``path`` in ``data``, creating missing tables on the way."""
+    if not isinstance(path, str):
+        raise TypeError(f"replace: a field path must be text such as 'years'; got {path!r}")
+    steps = _paths.parse(path)
+    node: Any = data
+    for i, step in enumerate(steps):
+        where = _paths.format_path(steps[: i + 1])
+        last = i == len(steps) - 1
+        if isinstance(step, _paths.Name | int):
+            if not isinstance(node, list):
+                raise ValueError(f"{_paths.format_path(steps[:i])}: not a list")
+            try:
+                child = _paths.lookup(node, [step])
+            except KeyError:
+                raise ValueError(f"{where}: no such list entry") from None
+            index = step if isinstance(step, int) else node.index(child)
+            if last:
+                node[index] = value
+            node = child
+        else:
+            if not isinstance(node, dict):
+                raise ValueError(f"{_paths.format_path(steps[:i])}: not a table")
+            if last:
+                node[step] = value
+            else:
+                node = node.setdefault(step, {})
+
+
+def _warn_about(sc: Scenario) -> None:
+    """ScenarioWarnings for valid scenarios that probably do not say what was meant."""
+    rate = sc.discount_rate
+    if rate > _DISCOUNT_RATE_WARNING:
+        guess = rate / 100 if rate >= 1 else rate / 10
+        warn(
+            f"discount_rate: {rate:g} is {rate:.0%} a year; the rate is a fraction "
+            f"(0.04 = 4 %): did you mean {guess:g}?"
+        )
+    iv = sc._data.get("intervention")
+    if not isinstance(iv, dict):
+        return
+    if iv.get("segments") == []:
+        warn(
+            "intervention.segments: an empty list targets no segment, so the intervention "
+            "has no effect; leave it out to target every segment"
+        )
+    max_hr = sc._mean("intervention.caseload.max_hr", math.inf)
+    if max_hr < 1:
+        warn(
+            f"intervention.caseload.max_hr: {max_hr:g} is below 1, so a lower caseload "
+            "makes fewer people leave benefit; max_hr caps the hazard ratio from above"
+        )
+    for i, component in enumerate(iv.get("components") or []):
+        if (
+            isinstance(component, dict)
+            and component.get("hr")
+            and "participants" not in component
+            and "coverage" not in component
+        ):
+            warn(
+                f"intervention.components[{i}]: hr is given but neither participants nor "
+                "coverage, so the component reaches nobody and its hr has no effect"
+            )

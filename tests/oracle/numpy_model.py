@@ -1,9 +1,11 @@
 """The indsats model in plain NumPy, vectorised across draws.
 
 An independent implementation of MODEL.md (sections 2-7 and the conventions of
-section 11). It serves as the speed baseline of the benchmarks and as an oracle
-in the tests: with fixed parameters and ``mode="mean_field"`` it must agree
-with the engine to rounding.
+section 11). It is the tests' oracle: with fixed parameters and
+``mode="mean_field"`` it must agree with the engine to rounding. The
+benchmark's NumPy baselines (``benches/numpy_vector.py``,
+``benches/numpy_matrix.py``) sample their parameters with it and are checked
+against it.
 
 Arrays are shaped ``(draws, arm, ...)`` with arm 0 the baseline and arm 1 the
 intervention. The loops run over months, components and destinations; every
