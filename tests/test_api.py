@@ -179,11 +179,15 @@ def test_summary_and_draws(result: indsats.Result) -> None:
     assert s.loc["Extra persons into job or education", "mean"] == pytest.approx(
         extra[:, -1].mean()
     )
+    # Gross entries (MODEL.md 12.9): the cumulative difference of the flows.
     expected = result.draws("flow.job", "intervention") + result.draws(
         "flow.education", "intervention"
     )
     expected -= result.draws("flow.job", "baseline") + result.draws("flow.education", "baseline")
-    np.testing.assert_allclose(extra, np.cumsum(expected, axis=1))
+    entries = result.draws("extra_entries_job_education")
+    np.testing.assert_allclose(entries, np.cumsum(expected, axis=1))
+    # Persons at the end of a year are fewer than the entries: some relapsed.
+    assert (extra[:, -1].mean()) < entries[:, -1].mean()
     assert result.draws("cumulative_net").shape == (400, len(result.years))
     assert result.draws("benefit_person_years", "baseline").min() > 0
     for bad, arm in [("flow.job", None), ("nonsense", "baseline"), ("net", "baseline")]:
@@ -193,6 +197,9 @@ def test_summary_and_draws(result: indsats.Result) -> None:
         result.draws("flow.job", "treated")
 
 
+# Eight years of the three-year test scenario drift from its start (MODEL.md 12.4);
+# these tests are about break-even, not the starting state.
+@pytest.mark.filterwarnings("ignore:the baseline's benefit stock drifts")
 def test_break_even_matches_cumulative_net() -> None:
     res = indsats.simulate(scenario_dict(years=8), 50, seed=4, progress=False)
     # Recompute from monthly nets is not exposed; check consistency with yearly sums:
@@ -363,9 +370,10 @@ def test_drivers_of_a_cumulative_metric_use_its_last_year(result: indsats.Result
     assert rho.to_dict() == pytest.approx(expected.to_dict())
 
 
+@pytest.mark.filterwarnings("ignore:the baseline's benefit stock drifts")
 def test_drivers_of_break_even_count_never_as_latest() -> None:
     d = scenario_dict(years=8)
-    d["intervention"]["caseload"]["elasticity"] = {"dist": "lognormal", "p5": 0.1, "p95": 0.9}
+    d["intervention"]["caseload"]["elasticity"] = {"dist": "lognormal", "p5": 0.1, "p95": 1.5}
     res = indsats.simulate(d, 300, seed=4, progress=False)
     never = res.break_even < 0
     assert 0.2 < never.mean() < 0.8
