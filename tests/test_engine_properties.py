@@ -220,17 +220,51 @@ def test_extreme_probabilities_and_ratios_conserve_persons(mode: str) -> None:
     assert_conserved(res, d, exact=False)
 
 
-def test_segments_in_another_order_share_their_random_numbers() -> None:
+def _reordered(d: dict[str, Any]) -> dict[str, Any]:
+    """The scenario with segments, components, destinations and every table keyed by
+    destination listed in reverse (MODEL.md 11.13: the order of keys means nothing)."""
+    d = copy.deepcopy(d)
+    d["segments"].reverse()
+    d["destinations"] = dict(reversed(d["destinations"].items()))
+    for seg in d["segments"]:
+        seg["exit"] = dict(reversed(seg["exit"].items()))
+    iv = d["intervention"]
+    iv["components"].append({"name": "broker", "coverage": 0.2, "hr": {"job": 1.4}})
+    iv["components"].reverse()
+    for comp in iv["components"]:
+        comp["hr"] = dict(reversed(comp["hr"].items()))
+    return d
+
+
+@pytest.mark.parametrize("mode", ["stochastic", "mean_field"])
+def test_keys_in_another_order_give_identical_results(mode: str) -> None:
     d = scenario_dict()
     d["segments"][0]["exit"]["job"] = {"dist": "beta", "mean": 0.08, "sd": 0.02}
-    swapped = copy.deepcopy(d)
-    swapped["segments"].reverse()
-    a, b = run(d, 60, seed=8), run(swapped, 60, seed=8)
-    np.testing.assert_allclose(a.npv, b.npv, rtol=1e-12)
-    np.testing.assert_allclose(a.draws("savings"), b.draws("savings"), rtol=1e-12, atol=1e-6)
+    d["intervention"]["components"].append({"name": "broker", "coverage": 0.2, "hr": {"job": 1.4}})
+    other = _reordered(scenario_dict())
+    other["segments"][1]["exit"]["job"] = {"dist": "beta", "mean": 0.08, "sd": 0.02}
+    a, b = run(d, 60, seed=8, mode=mode), run(other, 60, seed=8, mode=mode)
+    assert b.destinations == list(reversed(a.destinations))
+    for metric in a.metrics():
+        for arm in [None] if metric in a._shared() else ["baseline", "intervention"]:
+            assert np.array_equal(a.draws(metric, arm), b.draws(metric, arm), equal_nan=True), (
+                metric,
+                arm,
+            )
+    states = [b.states.index(s) for s in a.states]
+    assert np.array_equal(a.stock_paths, b.stock_paths[..., states])
     assert np.array_equal(
         a.parameters()["segments[0].exit.job"], b.parameters()["segments[1].exit.job"]
     )
+
+
+def test_a_scenario_compared_with_itself_reordered_differs_by_exactly_nothing() -> None:
+    d = scenario_dict()
+    d["intervention"]["components"].append({"name": "broker", "coverage": 0.2, "hr": {"job": 1.4}})
+    cmp = indsats.compare({"A": d, "B": _reordered(scenario_dict())}, 200, seed=3, progress=False)
+    assert np.array_equal(cmp.difference("A", "B"), np.zeros(200))
+    table = cmp.table()
+    assert (table.loc["A − B"].drop("P(lower NPV)", errors="ignore").fillna(0) == 0).all()
 
 
 def test_golden_values_for_a_fixed_seed() -> None:

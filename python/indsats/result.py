@@ -255,7 +255,13 @@ class Result:
     ) -> pd.DataFrame:
         check_lang(lang)
         ps = check_percentiles(percentiles)
+        if self.n_detail == 0:
+            raise ValueError(
+                "this run kept no outputs per segment and component; simulate again with "
+                "keep_detail=None (the default) or keep_detail=N"
+            )
         columns = _DETAIL_COLUMNS[lang]
+        header = [columns[kind], columns["output"], columns["arm"], columns["year"]]
         rows: list[dict[str, Any]] = []
         for (name, arm), block in self._blocks.items():
             if block.source != "detail" or not name.startswith(f"{kind}["):
@@ -263,44 +269,21 @@ class Result:
             steps = _paths.parse(name)
             entry, output = str(steps[1]), _paths.format_path(steps[2:])
             values = self._block(name, arm)
-            mean = values.mean(axis=0) if len(values) else np.full(values.shape[1], np.nan)
-            bands = (
-                np.percentile(values, ps, axis=0)
-                if len(values) and ps
-                else np.full((len(ps), values.shape[1]), np.nan)
-            )
+            mean = values.mean(axis=0)
+            bands = np.percentile(values, ps, axis=0) if ps else np.empty((0, values.shape[1]))
             shown_arm = "" if arm is None else (label(arm, lang) if lang == "da" else arm)
             for y, year in enumerate(self.years):
-                row: dict[str, Any] = {
-                    columns[kind]: entry,
-                    columns["output"]: output,
-                    columns["arm"]: shown_arm,
-                    columns["year"]: year,
-                    columns["mean"]: float(mean[y]),
-                }
+                row: dict[str, Any] = dict(
+                    zip(header, (entry, output, shown_arm, year), strict=True)
+                )
+                row[columns["mean"]] = float(mean[y])
                 for i, p in enumerate(ps):
                     row[pname(p)] = float(bands[i, y])
                 rows.append(row)
-        order = {n: i for i, n in enumerate(names)}
-        frame = pd.DataFrame(rows)
-        if frame.empty:
-            return pd.DataFrame(
-                columns=[
-                    columns[kind],
-                    columns["output"],
-                    columns["arm"],
-                    columns["year"],
-                    columns["mean"],
-                    *(pname(p) for p in ps),
-                ]
-            )
-        key = frame[columns[kind]].map(order)
-        return (
-            frame.assign(_key=key)
-            .sort_values(["_key"], kind="stable")
-            .drop(columns="_key")
-            .reset_index(drop=True)
-        )
+        frame = pd.DataFrame(rows, columns=[*header, columns["mean"], *(pname(p) for p in ps)])
+        # Entries in the scenario's order, then their outputs as the engine lays them out.
+        order = frame[columns[kind]].map({n: i for i, n in enumerate(names)})
+        return frame.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
 
     def check_finite(self, consequence: str = "") -> None:
         """ValueError naming the first output that is not a finite number in some
