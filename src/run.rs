@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::model::DrawModel;
 use crate::outputs::{DetailLayout, Layout};
 use crate::scenario::Scenario;
-use ndarray::{Array, Array2, Array4, ArrayView1, Axis, Dimension, Ix2, Ix4};
+use ndarray::{Array, Array2, Array4, ArrayView1, ArrayViewMut, Axis, Dimension, Ix2, Ix4};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -210,18 +210,8 @@ pub fn run(
         // Each chunk of rows with the detail and paths of its draws, where
         // they are kept.
         let chunks = opts.draws.div_ceil(chunk);
-        let with_paths = paths.axis_chunks_iter_mut(Axis(0), chunk).len();
-        let path_chunks = paths
-            .axis_chunks_iter_mut(Axis(0), chunk)
-            .into_par_iter()
-            .map(Some)
-            .chain((with_paths..chunks).into_par_iter().map(|_| None));
-        let with_detail = detail.axis_chunks_iter_mut(Axis(0), chunk).len();
-        let detail_chunks = detail
-            .axis_chunks_iter_mut(Axis(0), chunk)
-            .into_par_iter()
-            .map(Some)
-            .chain((with_detail..chunks).into_par_iter().map(|_| None));
+        let path_chunks = kept_chunks(&mut paths, chunk, chunks);
+        let detail_chunks = kept_chunks(&mut detail, chunk, chunks);
         rows.axis_chunks_iter_mut(Axis(0), chunk)
             .into_par_iter()
             .zip(path_chunks)
@@ -285,6 +275,21 @@ pub fn run(
         detail,
         paths,
     })
+}
+
+/// The chunks of `array`'s draws (its leading ones, those kept), then `None`
+/// for every further chunk of the run's `chunks`.
+fn kept_chunks<D: Dimension + Send>(
+    array: &mut Array<f64, D>,
+    chunk: usize,
+    chunks: usize,
+) -> impl IndexedParallelIterator<Item = Option<ArrayViewMut<'_, f64, D>>> {
+    let kept = array.axis_chunks_iter_mut(Axis(0), chunk).len();
+    array
+        .axis_chunks_iter_mut(Axis(0), chunk)
+        .into_par_iter()
+        .map(Some)
+        .chain((kept..chunks).into_par_iter().map(|_| None))
 }
 
 /// Runs without progress reporting or cancellation (Rust callers and tests).

@@ -4,6 +4,7 @@
 //! by output name, in both modes; and so does every shipped scenario.
 
 use indsats::outputs::Arm;
+use indsats::vocabulary::DEFAULT_DESTINATIONS;
 use indsats::{run_simple, Mode, RunOptions, RunOutput, Scenario};
 use rand::RngExt;
 use rand_xoshiro::rand_core::SeedableRng;
@@ -189,15 +190,8 @@ fn random_scenario(seed: u64) -> Value {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let years = rng.random_range(1..4usize);
     let n = years + 1;
-    let dests = [
-        "job",
-        "education",
-        "flexjob",
-        "resource",
-        "pension",
-        "other",
-        "hours",
-    ];
+    // The default destinations and one that keeps half the benefit.
+    let dests = DEFAULT_DESTINATIONS.iter().copied().chain(["hours"]);
     let mut destinations = Map::new();
     for d in dests {
         if !rng.random_bool(0.8) {
