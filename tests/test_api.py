@@ -176,7 +176,7 @@ def test_summary_and_draws(result: indsats.Result) -> None:
     assert s.loc["P(NPV < 0)", "mean"] == pytest.approx((result.npv < 0).mean())
     assert s.loc["Probability of payback", "mean"] == pytest.approx((result.break_even >= 0).mean())
     extra = result.draws("extra_job_education")
-    assert s.loc["Extra persons into job or education", "mean"] == pytest.approx(
+    assert s.loc["Extra persons in job or education, end of horizon", "mean"] == pytest.approx(
         extra[:, -1].mean()
     )
     # Gross entries (MODEL.md 12.9): the cumulative difference of the flows.
