@@ -1,5 +1,7 @@
-//! Draws per second of the engine on the Ballerup scenario, pure Rust (no Python).
-//! The comparison with the NumPy baseline, scaling and memory are in `bench.py`.
+//! Draws per second of the engine on the Ballerup scenario, pure Rust (no Python),
+//! and what the keys of model version 2 cost on it: followed stocks (Ballerup's
+//! retention), a follow-up limit, burn-in. The comparison with the NumPy
+//! baseline, scaling and memory are in `bench.py`.
 
 use indsats::{run_simple, Mode, RunOptions, Scenario};
 use std::time::Instant;
@@ -10,9 +12,44 @@ const REPEATS: usize = 3;
 /// the `{ rate = .. }` / `{ dk = .. }` references to official figures itself),
 /// the same calibrated scenario that `bench.py` times through Python.
 fn ballerup() -> Scenario {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/ballerup.toml");
-    let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{path}: {err}"));
-    Scenario::from_toml_str(&text).unwrap_or_else(|err| panic!("{path}: {err}"))
+    variant(|text| text.to_string())
+}
+
+const BALLERUP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/ballerup.toml");
+
+/// Ballerup's file changed by `edit`, read by the core.
+fn variant(edit: impl Fn(&str) -> String) -> Scenario {
+    let text = std::fs::read_to_string(BALLERUP).unwrap_or_else(|err| panic!("{BALLERUP}: {err}"));
+    let text = edit(&text);
+    Scenario::from_toml_str(&text).unwrap_or_else(|err| panic!("{BALLERUP}: {err}"))
+}
+
+/// The variants of Ballerup that show what version 2's keys cost.
+fn variants() -> Vec<(&'static str, Scenario)> {
+    let retention = "coverage = 1.0\n";
+    assert!(std::fs::read_to_string(BALLERUP)
+        .unwrap()
+        .contains(retention));
+    vec![
+        ("as is (followed retention)", ballerup()),
+        (
+            "no relapse_hr (nothing followed)",
+            variant(|t| {
+                t.lines()
+                    .filter(|l| !l.starts_with("relapse_hr"))
+                    .map(|l| format!("{l}\n"))
+                    .collect()
+            }),
+        ),
+        (
+            "follow_up_months = 12",
+            variant(|t| t.replace(retention, &format!("{retention}follow_up_months = 12\n"))),
+        ),
+        (
+            "burn_in_years = 5",
+            variant(|t| t.replacen("years = 4", "years = 4\nburn_in_years = 5", 1)),
+        ),
+    ]
 }
 
 /// Best-of-`REPEATS` draws per second, after one warm-up run.
@@ -53,4 +90,38 @@ fn main() {
             println!("{name:<12} {threads:>8} {draws:>8} {rate:>12.0}");
         }
     }
+    // Each round times every variant once, so that a machine busy with other work
+    // slows them alike; the best of the rounds is kept.
+    println!("\nWhat model version 2's keys cost on Ballerup (1 thread, best of {REPEATS} rounds)");
+    println!(
+        "{:<34} {:<12} {:>10} {:>10}",
+        "variant", "mode", "draws/s", "relative"
+    );
+    let variants = variants();
+    for (mode, name, draws) in [
+        (Mode::Stochastic, "stochastic", 4_000),
+        (Mode::MeanField, "mean_field", 12_000),
+    ] {
+        let draws = if quick { draws / 100 } else { draws };
+        let mut best = vec![0.0f64; variants.len()];
+        for _ in 0..REPEATS {
+            for (b, (_, sc)) in best.iter_mut().zip(&variants) {
+                *b = b.max(draws_per_second_once(sc, mode, draws));
+            }
+        }
+        for ((label, _), rate) in variants.iter().zip(&best) {
+            let relative = rate / best[0];
+            println!("{label:<34} {name:<12} {rate:>10.0} {relative:>10.2}");
+        }
+    }
+}
+
+/// Draws per second of one run on one thread.
+fn draws_per_second_once(sc: &Scenario, mode: Mode, draws: usize) -> f64 {
+    let mut opts = RunOptions::new(draws, 2017, mode);
+    opts.threads = Some(1);
+    opts.keep_paths = 0;
+    let started = Instant::now();
+    run_simple(sc, &opts).expect("the Ballerup variant runs");
+    draws as f64 / started.elapsed().as_secs_f64()
 }

@@ -9,9 +9,9 @@
 //! Under `valgrind --tool=callgrind`, the instructions of one phase per draw are
 //! the difference between runs of 20,000 and 2,000 draws, divided by 18,000; a
 //! phase's own share is its difference from the phase before.
-use indsats::engine::{simulate_draw, DrawKey, Mode, Workspace};
+use indsats::engine::{simulate_draw, DrawKey, Layouts, Mode, Sinks, Workspace};
 use indsats::model::DrawModel;
-use indsats::outputs::Layout;
+use indsats::outputs::{DetailLayout, Layout};
 use indsats::{run_simple, RunOptions, Scenario};
 use std::hint::black_box;
 use std::sync::atomic::AtomicBool;
@@ -29,22 +29,40 @@ fn main() {
         opts.keep_paths = 0;
         black_box(run_simple(&sc, &opts).unwrap());
     } else {
-        let layout = Layout::new(sc.calendar.years_touched().len(), sc.destinations.len());
-        let mut ws = Workspace::new(sc.segments.len(), sc.destinations.len());
-        let mut row = vec![0.0; layout.width()];
+        let layouts = Layouts {
+            row: Layout::new(&sc),
+            detail: DetailLayout::new(&sc),
+        };
+        let mut ws = Workspace::new(&sc);
+        let mut row = vec![0.0; layouts.row.width()];
+        let mut detail = vec![0.0; layouts.detail.width()];
         let cancel = AtomicBool::new(false);
+        let mut model: Option<DrawModel> = None;
         for draw in 0..draws as u64 {
             let values = black_box(sc.params.sample(2017, draw).unwrap());
             if phase == "sample" {
                 continue;
             }
-            let model = black_box(DrawModel::new(&sc, &values));
+            // One model per worker, refilled for each draw, as `run` does.
+            let model = match &mut model {
+                Some(m) => {
+                    m.update(&sc, &values);
+                    m
+                }
+                None => model.insert(DrawModel::new(&sc, &values)),
+            };
+            black_box(&model);
             if phase == "model" {
                 continue;
             }
             let key = DrawKey { seed: 2017, draw };
             let mode = Mode::MeanField;
-            simulate_draw(&model, mode, key, &layout, &mut ws, &mut row, None, &cancel);
+            let sinks = Sinks {
+                row: &mut row,
+                detail: Some(&mut detail),
+                paths: None,
+            };
+            simulate_draw(model, mode, key, &layouts, &mut ws, sinks, &cancel);
             black_box(&row);
         }
     }

@@ -89,22 +89,42 @@ fn fmt(x: f64) -> String {
     format!("{x}")
 }
 
-/// What a field's values must lie in (MODEL.md sections 8 and 11.5).
+/// The largest money amount per month (benefit, effort, destination and
+/// component costs), in kroner: far above any real one, far below where sums
+/// over a million person-months overflow.
+pub const MAX_MONEY_MONTH: f64 = 1e9;
+/// The largest money amount per year or at once (caseworker cost, fixed
+/// costs, one-off costs, funding), in kroner.
+pub const MAX_MONEY_YEAR: f64 = 1e12;
+/// The largest hazard ratio, elasticity or number of months of a ramp.
+pub const MAX_RATIO: f64 = 1e6;
+/// The largest annual rate (discount, indexation, price index): 1,000 %.
+pub const MAX_RATE: f64 = 10.0;
+
+/// What a field's values must lie in (MODEL.md sections 8 and 11.5), with a
+/// bound on their size so that no run overflows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Domain {
-    /// Any real number (state costs).
+    /// Any real number.
     Real,
-    /// `[0, ∞)`: hazard ratios, elasticities, investment prices.
+    /// Money per month of any sign, at most [`MAX_MONEY_MONTH`] in size
+    /// (benefit, effort and destination costs).
+    MoneyMonth,
+    /// `[0, MAX_RATIO]`: hazard ratios, elasticities, ramps.
     NonNegative,
+    /// `[0, MAX_MONEY_MONTH]`: the investment's prices per month.
+    PriceMonth,
+    /// `[0, MAX_MONEY_YEAR]`: the investment's prices per year or at once, funding.
+    PriceYear,
     /// `[0, MAX_COUNT]`: persons and staff (stock, inflow, participants, FTEs).
     Count,
-    /// `(0, ∞)`: caseloads `base` and `target`.
+    /// `(0, MAX_COUNT]`: caseloads `base` and `target`.
     Positive,
     /// `[0, 1)`: annual probabilities (a beta is accepted).
     Probability,
     /// `[0, 1]`: refusion shares, coverage.
     Share,
-    /// `(−1, ∞)`: discount rate, indexation.
+    /// `(−1, MAX_RATE]`: discount rate, indexation, price index.
     AboveMinusOne,
 }
 
@@ -112,45 +132,74 @@ impl Domain {
     pub fn describe(self) -> &'static str {
         match self {
             Domain::Real => "any real number",
-            Domain::NonNegative => "a non-negative value, support in [0, ∞)",
+            Domain::MoneyMonth => "an amount per month of at most 1e9 kr. in size",
+            Domain::NonNegative => "a non-negative value of at most 1e6, support in [0, 1e6]",
+            Domain::PriceMonth => "a non-negative amount per month of at most 1e9 kr.",
+            Domain::PriceYear => "a non-negative amount per year of at most 1e12 kr.",
             Domain::Count => "a non-negative count of at most 1e9",
-            Domain::Positive => "a positive value, support in (0, ∞)",
+            Domain::Positive => "a positive value of at most 1e9, support in (0, 1e9]",
             Domain::Probability => "a probability, support in [0, 1)",
             Domain::Share => "a share, support in [0, 1]",
-            Domain::AboveMinusOne => "a rate above −1, support in (−1, ∞)",
+            Domain::AboveMinusOne => "a rate above −1 of at most 10 (1,000 %), support in (−1, 10]",
         }
     }
 
-    /// Whether one value lies in the domain (and is finite), for values a
-    /// caller supplies in place of a draw.
+    /// Whether one value lies in the domain (finite, of the right sign and
+    /// within the size limit), for values a caller supplies in place of a draw.
     pub fn contains(self, x: f64) -> bool {
-        x.is_finite()
-            && match self {
-                Domain::Real => true,
-                Domain::NonNegative => x >= 0.0,
-                Domain::Count => (0.0..=MAX_COUNT).contains(&x),
-                Domain::Positive => x > 0.0,
-                Domain::Probability => (0.0..1.0).contains(&x),
-                Domain::Share => (0.0..=1.0).contains(&x),
-                Domain::AboveMinusOne => x > -1.0,
+        let sign_ok = match self {
+            Domain::Real | Domain::MoneyMonth => true,
+            Domain::NonNegative | Domain::PriceMonth | Domain::PriceYear | Domain::Count => {
+                x >= 0.0
             }
+            Domain::Positive => x > 0.0,
+            Domain::Probability => (0.0..1.0).contains(&x),
+            Domain::Share => (0.0..=1.0).contains(&x),
+            Domain::AboveMinusOne => x > -1.0,
+        };
+        x.is_finite() && sign_ok && self.within_limit(x)
     }
 
+    /// The largest size a value may have, if the domain bounds it.
+    pub fn limit(self) -> Option<f64> {
+        match self {
+            Domain::Real | Domain::Probability | Domain::Share => None,
+            Domain::MoneyMonth | Domain::PriceMonth => Some(MAX_MONEY_MONTH),
+            Domain::PriceYear => Some(MAX_MONEY_YEAR),
+            Domain::NonNegative => Some(MAX_RATIO),
+            Domain::Count | Domain::Positive => Some(MAX_COUNT),
+            Domain::AboveMinusOne => Some(MAX_RATE),
+        }
+    }
+
+    /// Whether a sampled value lies within the domain's size limit (the
+    /// support, checked when the scenario is read, settles the rest).
+    pub fn within_limit(self, x: f64) -> bool {
+        self.limit().is_none_or(|limit| x.abs() <= limit)
+    }
+
+    /// Whether a distribution with support `s` may give this field's values.
+    /// An unbounded support is allowed where the size is limited: a sampled
+    /// value beyond the limit is reported when it is drawn. A support
+    /// entirely beyond it (a fixed value among them) is refused.
     pub fn admits(self, s: Support) -> bool {
         let lo_ok = |bound: f64, open_allowed: bool| {
             s.lo > bound || (s.lo == bound && (open_allowed || s.lo_open))
         };
-        match self {
-            Domain::Real => true,
-            Domain::NonNegative => s.lo >= 0.0,
-            // Unbounded supports are allowed; a sampled value above the limit is
-            // reported when it is drawn.
-            Domain::Count => (0.0..=MAX_COUNT).contains(&s.lo),
+        let sign_ok = match self {
+            Domain::Real | Domain::MoneyMonth => true,
+            Domain::NonNegative | Domain::PriceMonth | Domain::PriceYear | Domain::Count => {
+                s.lo >= 0.0
+            }
             Domain::Positive => lo_ok(0.0, false),
             Domain::Probability => s.lo >= 0.0 && (s.hi < 1.0 || (s.hi == 1.0 && s.hi_open)),
             Domain::Share => s.lo >= 0.0 && s.hi <= 1.0,
             Domain::AboveMinusOne => lo_ok(-1.0, false),
-        }
+        };
+        let size_ok = self
+            .limit()
+            .is_none_or(|limit| s.lo <= limit && s.hi >= -limit);
+        sign_ok && size_ok
     }
 }
 
@@ -543,5 +592,16 @@ mod tests {
         assert!(!Domain::Probability.admits(Dist::Fixed(1.0).support()));
         assert!(Domain::Share.admits(Dist::Fixed(1.0).support()));
         assert!(!Domain::AboveMinusOne.admits(Dist::Fixed(-1.0).support()));
+        // Sizes: a fixed value beyond the limit is refused, an unbounded
+        // support is left to the draws.
+        assert!(!Domain::MoneyMonth.admits(Dist::Fixed(1e308).support()));
+        assert!(!Domain::MoneyMonth.admits(Dist::Fixed(-2e9).support()));
+        assert!(Domain::MoneyMonth.admits(Dist::Fixed(-1e9).support()));
+        assert!(Domain::MoneyMonth.admits(normal.support()));
+        assert!(!Domain::PriceYear.admits(Dist::Fixed(1e300).support()));
+        assert!(!Domain::Count.admits(Dist::Fixed(1e15).support()));
+        assert!(!Domain::AboveMinusOne.admits(Dist::Fixed(11.0).support()));
+        assert!(Domain::MoneyMonth.within_limit(-1e9) && !Domain::MoneyMonth.within_limit(1.1e9));
+        assert!(Domain::Probability.within_limit(0.5));
     }
 }

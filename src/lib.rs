@@ -7,20 +7,24 @@
 //! reference data of [`dk`] (`data/*.toml`), then is read and validated by [`scenario`] (its `reader`, with
 //! a field path in every error) into a [`Scenario`]: the model's types,
 //! declared once in `scenario/mod.rs` and generic over what a number is
-//! ([`resolve`]). As read, every number is a [`ParamId`](resolve::ParamId) into
+//! ([`resolve`]), with destinations, segments and components in a canonical
+//! order (by name) that every computation follows and outputs map back to
+//! the file's order. As read, every number is a [`ParamId`](resolve::ParamId) into
 //! the scenario's [`params`] (each a [`dist`] distribution keyed by its field
 //! path; beta, PERT and gamma quantiles from [`inverse`]). [`run`](mod@run)
 //! spreads the draws over the threads of a pool of its own; for each draw the
 //! parameters are sampled from [`rng`] streams keyed by seed, draw and path,
 //! and [`Resolve`](resolve::Resolve) gives the draw's `Scenario<f64>`, from
-//! which [`model`] derives the per-draw tables (monthly hazards,
-//! refusion-weighted benefit costs, discount factors) and the intervention's
-//! monthly effect. [`engine`] steps both arms month by month on shared random
-//! numbers, drawing exact inverse-CDF counts from [`sampling`] (one module per
-//! method; the special functions it shares with [`inverse`] are in
-//! [`special`]), and writes the draw's row, laid out by [`outputs`] (yearly
-//! results, NPV, break-even), and its monthly stocks into `ndarray` arrays
-//! that Python receives without a copy. The model's fixed words — duration
+//! which [`model`] derives the per-draw tables (monthly hazards per year,
+//! cost rates per segment, price and indexation factors, discount factors,
+//! the components' followed stocks) and the intervention's monthly effect.
+//! [`engine`] steps both arms month by month on shared random numbers keyed
+//! by segment, month and stage name, drawing exact inverse-CDF counts from
+//! [`sampling`] (one module per method; the special functions it shares with
+//! [`inverse`] are in [`special`]), and writes the draw's row and detail,
+//! laid out and named by [`outputs`] (yearly results, NPV, break-even, per
+//! segment and component), and its monthly stocks into `ndarray` arrays that
+//! Python receives without a copy. The model's fixed words — duration
 //! cells, default destinations and refusion ladder, what counts as job and
 //! education — are in [`vocabulary`], the calendar of months and years in
 //! [`scenario::calendar`]. `python.rs` is the only file that knows pyo3.

@@ -2,10 +2,11 @@
 //! with its path, the key of its draws and the domain it must lie in, and
 //! their values in one draw (MODEL.md 8).
 
-use crate::dist::{Dist, Domain, MAX_COUNT};
+use crate::dist::{Dist, Domain};
 use crate::error::Error;
 use crate::resolve::{ParamId, Resolve};
-use crate::rng::{parameter_uniform, path_hash};
+use crate::rng::{open_unit, parameter_uniform, path_hash};
+use crate::special::normal_deviate;
 use ndarray::{Array2, ArrayView2};
 use std::ops::Deref;
 
@@ -22,9 +23,10 @@ pub struct Param {
 
 impl Param {
     /// The value at quantile `u` (draw `draw`, for messages). A value no
-    /// scenario can use (not finite, or more persons than [`MAX_COUNT`]) is an
-    /// error naming the field and the draw; a probability whose distribution
-    /// is open at 1 but rounds to 1 is kept just below it, where it belongs.
+    /// scenario can use (not finite, or beyond the size its kind of number
+    /// may have, [`Domain::limit`]) is an error naming the field and the
+    /// draw; a probability whose distribution is open at 1 but rounds to 1 is
+    /// kept just below it, where it belongs.
     fn value_at(&self, u: f64, draw: u64) -> Result<f64, Error> {
         let x = self.dist.quantile(u);
         if !x.is_finite() {
@@ -36,12 +38,13 @@ impl Param {
                 ),
             ));
         }
-        if self.domain == Domain::Count && x > MAX_COUNT {
+        if !self.domain.within_limit(x) {
             return Err(Error::invalid(
                 &self.path,
                 format!(
-                    "draw {draw} sampled {x:.3e}, more than {MAX_COUNT:e} persons; \
-                     narrow the `{}` distribution",
+                    "draw {draw} sampled {x:.3e}; it must be {}: narrow the `{}` \
+                     distribution",
+                    self.domain.describe(),
                     self.dist.name()
                 ),
             ));
@@ -50,14 +53,6 @@ impl Param {
             return Ok(BELOW_ONE);
         }
         Ok(x)
-    }
-
-    /// The value in draw `draw` of a run with seed `seed`.
-    fn sample(&self, seed: u64, draw: u64) -> Result<f64, Error> {
-        if self.dist.is_fixed() {
-            return Ok(self.dist.quantile(0.5));
-        }
-        self.value_at(parameter_uniform(seed, draw, self.hash), draw)
     }
 }
 
@@ -86,7 +81,17 @@ impl Supplied {
 
 /// Every parameter of a scenario, in the order read; a [`ParamId`] indexes it.
 #[derive(Debug, Clone, Default)]
-pub struct Parameters(Vec<Param>);
+pub struct Parameters(Vec<Param>, Vec<Correlation>);
+
+/// A group of parameters that share a normal factor (MODEL.md 12.6).
+#[derive(Debug, Clone)]
+pub struct Correlation {
+    /// Keys the group's shared factor: `"corr:" + name`.
+    pub hash: u64,
+    pub rho: f64,
+    /// The uncertain parameters of the group.
+    pub members: Vec<usize>,
+}
 
 impl Deref for Parameters {
     type Target = [Param];
@@ -130,6 +135,50 @@ impl Parameters {
         }
     }
 
+    /// Makes the uncertain parameters among `members` share a normal factor
+    /// with weight `rho` (MODEL.md 12.6); fixed ones are left as they are.
+    pub(crate) fn correlate(&mut self, name: &str, rho: f64, members: Vec<usize>) {
+        self.1.push(Correlation {
+            hash: path_hash(&format!("corr:{name}")),
+            rho,
+            members,
+        });
+    }
+
+    /// The correlation groups.
+    pub fn correlations(&self) -> &[Correlation] {
+        &self.1
+    }
+
+    /// The uniform behind each uncertain parameter's value in draw `draw`:
+    /// its own keyed uniform, or, in a correlation group,
+    /// `Φ(√ρ z₀ + √(1 − ρ) zᵢ)` with `z₀` keyed by the group's name and `zᵢ`
+    /// the deviate of the parameter's own uniform. The result stays in the
+    /// open interval of [`open_unit`], where every quantile is finite.
+    fn uniforms(&self, seed: u64, draw: u64) -> Vec<f64> {
+        let mut u: Vec<f64> = self
+            .0
+            .iter()
+            .map(|p| {
+                if p.dist.is_fixed() {
+                    0.5
+                } else {
+                    parameter_uniform(seed, draw, p.hash)
+                }
+            })
+            .collect();
+        for group in &self.1 {
+            let z0 = normal_deviate(parameter_uniform(seed, draw, group.hash));
+            let (a, b) = (group.rho.sqrt(), (1.0 - group.rho).sqrt());
+            for &i in &group.members {
+                let x = a * z0 + b * normal_deviate(u[i]);
+                let phi = 0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2);
+                u[i] = phi.clamp(open_unit(0), open_unit(u64::MAX));
+            }
+        }
+        u
+    }
+
     /// The indices of the uncertain parameters (those that are not fixed).
     pub fn uncertain(&self) -> Vec<usize> {
         (0..self.len())
@@ -138,12 +187,13 @@ impl Parameters {
     }
 
     /// Samples every parameter for draw `draw`: the value depends only on
-    /// `(seed, draw, path)`. A value no scenario can use (not finite, or more
-    /// persons than [`MAX_COUNT`]) is an error naming the field and the draw;
-    /// a probability whose distribution is open at 1 but rounds to 1 is kept
-    /// just below it, where it belongs.
+    /// `(seed, draw, path)` (and the correlation groups it is in). A value no
+    /// scenario can use (not finite, or beyond the size its kind of number
+    /// may have, [`Domain::limit`]) is an error naming the field and the
+    /// draw; a probability whose distribution is open at 1 but rounds to 1 is
+    /// kept just below it, where it belongs.
     pub fn sample(&self, seed: u64, draw: u64) -> Result<Vec<f64>, Error> {
-        self.0.iter().map(|p| p.sample(seed, draw)).collect()
+        self.sample_with(seed, draw, None)
     }
 
     /// [`sample`](Self::sample), with the values of `supplied` in place of
@@ -154,16 +204,26 @@ impl Parameters {
         draw: u64,
         supplied: Option<&Supplied>,
     ) -> Result<Vec<f64>, Error> {
-        let Some(s) = supplied else {
-            return self.sample(seed, draw);
-        };
-        let row = s.values.row(draw as usize);
+        // Without correlation groups each parameter's uniform is its own.
+        let correlated = (!self.1.is_empty()).then(|| self.uniforms(seed, draw));
+        let given = supplied.map(|s| (s.values.row(draw as usize), &s.column));
         self.0
             .iter()
-            .zip(&s.column)
-            .map(|(p, col)| match col {
-                Some(j) => Ok(row[*j]),
-                None => p.sample(seed, draw),
+            .enumerate()
+            .map(|(i, p)| {
+                if let Some((row, columns)) = &given {
+                    if let Some(j) = columns[i] {
+                        return Ok(row[j]);
+                    }
+                }
+                if p.dist.is_fixed() {
+                    return Ok(p.dist.quantile(0.5));
+                }
+                let u = match &correlated {
+                    Some(u) => u[i],
+                    None => parameter_uniform(seed, draw, p.hash),
+                };
+                p.value_at(u, draw)
             })
             .collect()
     }

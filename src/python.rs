@@ -9,8 +9,12 @@
 
 use crate::engine::Mode;
 use crate::error::Error;
+use crate::outputs::Block;
 use crate::params::Supplied;
-use crate::run::{paths_within, run, RunOptions, RunOutput, DEFAULT_PATH_BUDGET};
+use crate::run::{
+    detail_within, paths_within, run, RunOptions, RunOutput, DEFAULT_DETAIL_BUDGET,
+    DEFAULT_PATH_BUDGET,
+};
 use crate::scenario::Scenario;
 use numpy::{IntoPyArray, PyReadonlyArray2};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
@@ -45,30 +49,15 @@ fn validate<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
     calendar.set_item("months_in_year", sc.calendar.months_in_year())?;
     calendar.set_item("month_labels", sc.calendar.month_labels())?;
     d.set_item("calendar", calendar)?;
-    d.set_item(
-        "destinations",
-        sc.destinations
-            .iter()
-            .map(|x| x.name.clone())
-            .collect::<Vec<_>>(),
-    )?;
-    d.set_item(
-        "segments",
-        sc.segments
-            .iter()
-            .map(|x| x.name.clone())
-            .collect::<Vec<_>>(),
-    )?;
+    // Names in the file's order, the order of outputs.
+    d.set_item("destinations", sc.destination_names())?;
+    d.set_item("segments", sc.segment_names())?;
     d.set_item("perspective", sc.perspective.name())?;
     d.set_item(
         "components",
-        sc.intervention.as_ref().map(|iv| {
-            iv.components
-                .iter()
-                .map(|c| c.name.clone())
-                .collect::<Vec<_>>()
-        }),
+        sc.intervention.as_ref().map(|_| sc.component_names()),
     )?;
+    d.set_item("burn_in_years", sc.burn_in_years)?;
     let params = PyList::empty(py);
     for p in sc.params.iter() {
         let s = p.dist.support();
@@ -94,9 +83,12 @@ fn supplied(sc: &Scenario, arg: SuppliedArg<'_>) -> PyResult<Option<Supplied>> {
 /// Runs a scenario. `progress`, if given, is called with the number of
 /// finished draws about ten times a second from the calling thread.
 /// `parameters`, if given, is `(paths, values draws × paths)`: those values
-/// replace the sampling of their parameters.
+/// replace the sampling of their parameters. `keep_paths` and `keep_detail`
+/// are the numbers of leading draws whose monthly stocks and per-segment and
+/// per-component outputs are kept (default: as many as fit 128 MiB each, at
+/// least one).
 #[pyfunction]
-#[pyo3(signature = (json, draws, seed, mode, threads=None, chunk_size=64, keep_paths=None, progress=None, parameters=None))]
+#[pyo3(signature = (json, draws, seed, mode, threads=None, chunk_size=64, keep_paths=None, progress=None, parameters=None, keep_detail=None))]
 #[allow(clippy::too_many_arguments)]
 fn simulate<'py>(
     py: Python<'py>,
@@ -109,6 +101,7 @@ fn simulate<'py>(
     keep_paths: Option<usize>,
     progress: Option<Py<PyAny>>,
     parameters: SuppliedArg<'py>,
+    keep_detail: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let sc = parse(json)?;
     let supplied = supplied(&sc, parameters)?;
@@ -117,18 +110,29 @@ fn simulate<'py>(
             "mode must be \"stochastic\" or \"mean_field\", got {mode:?}"
         ))
     })?;
+    let sc_states: Vec<String> = sc
+        .destination_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let mut opts = RunOptions::new(draws, seed, mode);
     opts.threads = threads;
     opts.chunk_size = chunk_size;
     opts.keep_paths = keep_paths.unwrap_or_else(|| paths_within(&sc, DEFAULT_PATH_BUDGET).max(1));
     opts.supplied = supplied;
+    opts.keep_detail =
+        keep_detail.unwrap_or_else(|| detail_within(&sc, DEFAULT_DETAIL_BUDGET).max(1));
     let out = on_worker(py, progress.as_ref(), move |done, cancel| {
         run(&sc, &opts, done, cancel)
     })?;
     if let Some(cb) = &progress {
         cb.call1(py, (out.draws(),))?;
     }
-    result_dict(py, out)
+    let d = result_dict(py, out)?;
+    let mut states = vec!["benefit".to_string()];
+    states.extend(sc_states);
+    d.set_item("states", states)?;
+    Ok(d)
 }
 
 /// Runs `job` on a worker thread with the GIL released. The calling thread
@@ -191,12 +195,27 @@ fn lock<T>(rx: &Mutex<mpsc::Receiver<T>>) -> std::sync::MutexGuard<'_, mpsc::Rec
     rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Blocks as `(name, arm or None, first column, width)`.
+fn block_list(blocks: Vec<Block>) -> Vec<(String, Option<&'static str>, usize, usize)> {
+    blocks
+        .into_iter()
+        .map(|b| (b.name, b.arm.map(|a| a.name()), b.first, b.width))
+        .collect()
+}
+
+/// The run's arrays and what their columns hold: `rows` (draws × columns)
+/// described by `blocks`, `detail` (kept draws × columns: per segment and
+/// component) described by `detail_blocks`, `paths` (kept draws × arm ×
+/// month × state, states in the order of `states`).
 fn result_dict(py: Python<'_>, out: RunOutput) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("npv_column", out.layout.npv())?;
     d.set_item("break_even_column", out.layout.break_even())?;
     d.set_item("n_years", out.layout.n_years)?;
+    d.set_item("blocks", block_list(out.layout.blocks()))?;
+    d.set_item("detail_blocks", block_list(out.detail_layout.blocks()))?;
     d.set_item("rows", out.rows.into_pyarray(py))?;
+    d.set_item("detail", out.detail.into_pyarray(py))?;
     d.set_item("paths", out.paths.into_pyarray(py))?;
     Ok(d)
 }
@@ -266,20 +285,6 @@ fn pilot_counts<'py>(
         counts.treated.into_pyarray(py),
         counts.control.into_pyarray(py),
     ))
-}
-
-/// Column offsets of each per-year block in a result row, for the given
-/// destination names: a list of `(name, arm or None, first column)`.
-#[pyfunction]
-fn row_blocks(
-    n_years: usize,
-    destinations: Vec<String>,
-) -> Vec<(String, Option<&'static str>, usize)> {
-    crate::outputs::Layout::new(n_years, destinations.len())
-        .blocks(&destinations)
-        .into_iter()
-        .map(|(name, arm, col)| (name, arm.map(|a| a.name()), col))
-        .collect()
 }
 
 /// Plain Python values (dicts, lists, numbers) of a JSON value.
@@ -354,7 +359,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dk_rate_entry, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
-    m.add_function(wrap_pyfunction!(row_blocks, m)?)?;
     m.add_function(wrap_pyfunction!(parameter_draws, m)?)?;
     m.add_function(wrap_pyfunction!(parameter_quantiles, m)?)?;
     m.add_function(wrap_pyfunction!(pilot_counts, m)?)?;

@@ -43,6 +43,13 @@ pub trait Resolve {
     type Out;
     /// `values[i]` is the draw's value of parameter `i`.
     fn resolve(&self, values: &[f64]) -> Self::Out;
+
+    /// [`Resolve::resolve`] into `out`, which holds another draw's value:
+    /// its allocations (lists, names) are reused, so a run resolves each
+    /// draw without allocating.
+    fn resolve_into(&self, values: &[f64], out: &mut Self::Out) {
+        *out = self.resolve(values);
+    }
 }
 
 impl Resolve for ParamId {
@@ -58,12 +65,29 @@ impl<T: Resolve> Resolve for Vec<T> {
     fn resolve(&self, values: &[f64]) -> Self::Out {
         self.iter().map(|x| x.resolve(values)).collect()
     }
+
+    fn resolve_into(&self, values: &[f64], out: &mut Self::Out) {
+        out.truncate(self.len());
+        for (i, x) in self.iter().enumerate() {
+            match out.get_mut(i) {
+                Some(o) => x.resolve_into(values, o),
+                None => out.push(x.resolve(values)),
+            }
+        }
+    }
 }
 
 impl<T: Resolve> Resolve for Option<T> {
     type Out = Option<T::Out>;
     fn resolve(&self, values: &[f64]) -> Self::Out {
         self.as_ref().map(|x| x.resolve(values))
+    }
+
+    fn resolve_into(&self, values: &[f64], out: &mut Self::Out) {
+        match (self, out) {
+            (Some(x), Some(o)) => x.resolve_into(values, o),
+            (x, o) => *o = x.resolve(values),
+        }
     }
 }
 
@@ -72,9 +96,16 @@ impl<T: Resolve, const K: usize> Resolve for [T; K] {
     fn resolve(&self, values: &[f64]) -> Self::Out {
         self.each_ref().map(|x| x.resolve(values))
     }
+
+    fn resolve_into(&self, values: &[f64], out: &mut Self::Out) {
+        for (x, o) in self.iter().zip(out.iter_mut()) {
+            x.resolve_into(values, o);
+        }
+    }
 }
 
-/// [`Resolve`] for types without numbers: the value as it is.
+/// [`Resolve`] for types without numbers: the value as it is (cloned into
+/// the old value's allocation, where it has one).
 macro_rules! plain {
     ($($t:ty),* $(,)?) => {
         $(impl $crate::resolve::Resolve for $t {
@@ -82,6 +113,10 @@ macro_rules! plain {
             #[inline]
             fn resolve(&self, _values: &[f64]) -> $t {
                 self.clone()
+            }
+            #[inline]
+            fn resolve_into(&self, _values: &[f64], out: &mut $t) {
+                out.clone_from(self);
             }
         })*
     };
@@ -118,6 +153,9 @@ macro_rules! scenario_types {
                     $($field: $crate::resolve::Resolve::resolve(&self.$field, values)),*
                 }
             }
+            fn resolve_into(&self, values: &[f64], out: &mut $name<f64>) {
+                $($crate::resolve::Resolve::resolve_into(&self.$field, values, &mut out.$field);)*
+            }
         }
 
         $crate::resolve::scenario_types!($($rest)*);
@@ -141,6 +179,20 @@ macro_rules! scenario_types {
                 match self {
                     $($name::$variant $(($crate::resolve::binding!($ty, value)))? => $name::$variant
                         $(($crate::resolve::Resolve::resolve($crate::resolve::binding!($ty, value), values)))?),*
+                }
+            }
+            fn resolve_into(&self, values: &[f64], out: &mut $name<f64>) {
+                match (self, &mut *out) {
+                    $(($name::$variant $(($crate::resolve::binding!($ty, value)))?,
+                       $name::$variant $(($crate::resolve::binding!($ty, old)))?) => {
+                        $($crate::resolve::Resolve::resolve_into(
+                            $crate::resolve::binding!($ty, value),
+                            values,
+                            $crate::resolve::binding!($ty, old),
+                        );)?
+                    })*
+                    #[allow(unreachable_patterns)]
+                    (x, _) => *out = $crate::resolve::Resolve::resolve(x, values),
                 }
             }
         }
@@ -204,5 +256,17 @@ mod tests {
         assert!(matches!(got.kind, Kind::Many(ref v) if v == &[11.0]));
         assert!(matches!(Kind::One(id(0)).resolve(&values), Kind::One(10.0)));
         assert!(matches!(Kind::Nothing.resolve(&values), Kind::Nothing));
+        // Into another draw's value: the same as a fresh one, with shorter
+        // and longer lists and another variant.
+        let mut into = part.resolve(&[1.0, 2.0, 3.0]);
+        into.list.push(7.0);
+        into.label = "longer label".into();
+        part.resolve_into(&values, &mut into);
+        assert_eq!(format!("{into:?}"), format!("{got:?}"));
+        let mut kind = Kind::One(5.0);
+        Kind::Many(vec![id(2), id(0)]).resolve_into(&values, &mut kind);
+        assert!(matches!(kind, Kind::Many(ref v) if v == &[12.0, 10.0]));
+        Kind::One(id(1)).resolve_into(&values, &mut kind);
+        assert!(matches!(kind, Kind::One(11.0)));
     }
 }

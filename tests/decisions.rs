@@ -78,7 +78,7 @@ fn supplied_values_replace_only_their_parameters() {
     for d in 0..30 {
         for y in 0..layout.n_years {
             assert_eq!(
-                fixed.rows[[d, layout.shared(indsats::outputs::SAVINGS, y)]],
+                fixed.rows[[d, layout.shared(indsats::outputs::Shared::Savings, y)]],
                 0.0
             );
         }

@@ -176,14 +176,18 @@ def test_summary_and_draws(result: indsats.Result) -> None:
     assert s.loc["P(NPV < 0)", "mean"] == pytest.approx((result.npv < 0).mean())
     assert s.loc["Probability of payback", "mean"] == pytest.approx((result.break_even >= 0).mean())
     extra = result.draws("extra_job_education")
-    assert s.loc["Extra persons into job or education", "mean"] == pytest.approx(
+    assert s.loc["Extra persons in job or education, end of horizon", "mean"] == pytest.approx(
         extra[:, -1].mean()
     )
+    # Gross entries (MODEL.md 12.9): the cumulative difference of the flows.
     expected = result.draws("flow.job", "intervention") + result.draws(
         "flow.education", "intervention"
     )
     expected -= result.draws("flow.job", "baseline") + result.draws("flow.education", "baseline")
-    np.testing.assert_allclose(extra, np.cumsum(expected, axis=1))
+    entries = result.draws("extra_entries_job_education")
+    np.testing.assert_allclose(entries, np.cumsum(expected, axis=1))
+    # Persons at the end of a year are fewer than the entries: some relapsed.
+    assert (extra[:, -1].mean()) < entries[:, -1].mean()
     assert result.draws("cumulative_net").shape == (400, len(result.years))
     assert result.draws("benefit_person_years", "baseline").min() > 0
     for bad, arm in [("flow.job", None), ("nonsense", "baseline"), ("net", "baseline")]:
@@ -193,6 +197,9 @@ def test_summary_and_draws(result: indsats.Result) -> None:
         result.draws("flow.job", "treated")
 
 
+# Eight years of the three-year test scenario drift from its start (MODEL.md 12.4);
+# these tests are about break-even, not the starting state.
+@pytest.mark.filterwarnings("ignore:the baseline's benefit stock drifts")
 def test_break_even_matches_cumulative_net() -> None:
     res = indsats.simulate(scenario_dict(years=8), 50, seed=4, progress=False)
     # Recompute from monthly nets is not exposed; check consistency with yearly sums:
@@ -363,9 +370,10 @@ def test_drivers_of_a_cumulative_metric_use_its_last_year(result: indsats.Result
     assert rho.to_dict() == pytest.approx(expected.to_dict())
 
 
+@pytest.mark.filterwarnings("ignore:the baseline's benefit stock drifts")
 def test_drivers_of_break_even_count_never_as_latest() -> None:
     d = scenario_dict(years=8)
-    d["intervention"]["caseload"]["elasticity"] = {"dist": "lognormal", "p5": 0.1, "p95": 0.9}
+    d["intervention"]["caseload"]["elasticity"] = {"dist": "lognormal", "p5": 0.1, "p95": 1.5}
     res = indsats.simulate(d, 300, seed=4, progress=False)
     never = res.break_even < 0
     assert 0.2 < never.mean() < 0.8
@@ -374,3 +382,105 @@ def test_drivers_of_break_even_count_never_as_latest() -> None:
     be = res.drivers("break_even").set_index("parameter")["spearman"][path]
     # More effect: a lower NPV and an earlier break-even (never is the latest of all).
     assert npv < -0.5 and be < -0.5
+
+
+# The output contract of model version 2 (OUTPUTS.md): every name, its arm and its shape.
+SHARED_PER_YEAR = [
+    "investment",
+    "savings",
+    "net",
+    "paid_back",
+    "extra_job_education",
+    "extra_job_education_years",
+    "extra_entries_job_education",
+    "gross_savings",
+    "municipal_benefit_savings",
+    "inflow",
+]
+PER_ARM = ["cost", "cost.benefit", "cost.effort", "cost.destinations", "relapse"]
+
+
+def test_draws_gives_every_output_of_the_contract(result: indsats.Result) -> None:
+    n, years = result.n_draws, len(result.years)
+    for name in SHARED_PER_YEAR:
+        assert result.draws(name).shape == (n, years), name
+    for name in ("npv", "break_even", "deadweight"):
+        assert result.draws(name).shape == (n,), name
+    per_arm = [
+        *PER_ARM,
+        *(f"flow.{d}" for d in result.destinations),
+        *(f"stock.{s}" for s in result.states),
+    ]
+    for name in per_arm:
+        for arm in ("baseline", "intervention"):
+            assert result.draws(name, arm).shape == (n, years), name
+    kept = result.n_detail
+    assert kept == n  # a small run keeps every draw's detail
+    for seg in result.segments:
+        for arm in ("baseline", "intervention"):
+            for state in result.states:
+                assert result.draws(f"segment[{seg}].stock.{state}", arm).shape == (kept, years)
+            for d in result.destinations:
+                assert result.draws(f"segment[{seg}].flow.{d}", arm).shape == (kept, years)
+        assert result.draws(f"segment[{seg}].savings").shape == (kept, years)
+    for comp in result.components:
+        for what in ("investment", "enrolment", "capped_months"):
+            assert result.draws(f"component[{comp}].{what}").shape == (kept, years)
+
+
+def test_the_outputs_add_up(result: indsats.Result) -> None:
+    # Segments add up to the whole; components to the investment (no caseload cost here
+    # is shared out, so compare the components with their own investment only).
+    for metric, arm in [("stock.benefit", "baseline"), ("flow.job", "intervention")]:
+        parts = sum(result.draws(f"segment[{s}].{metric}", arm) for s in result.segments)
+        np.testing.assert_allclose(parts, result.draws(metric, arm), rtol=1e-12)
+    savings = sum(result.draws(f"segment[{s}].savings") for s in result.segments)
+    np.testing.assert_allclose(savings, result.draws("savings"), rtol=1e-9, atol=1e-6)
+    # paid_back is the break-even month's indicator per year.
+    months_to_end = np.cumsum(result.scenario.months_in_year) - 1
+    be = result.break_even
+    expected = (be[:, None] >= 0) & (be[:, None] <= months_to_end[None, :])
+    assert np.array_equal(result.draws("paid_back"), expected.astype(float))
+    # Deadweight: 1 − Σ municipal benefit savings / Σ gross savings.
+    s_b = result.draws("municipal_benefit_savings").sum(axis=1)
+    gross = result.draws("gross_savings").sum(axis=1)
+    np.testing.assert_allclose(result.draws("deadweight"), 1 - s_b / gross, rtol=1e-12)
+    # The mentor's 40 participants are enrolled in every month it runs.
+    enrolment = result.draws("component[mentor].enrolment")
+    months_running = np.array([10, 12, 8, 0]) / np.array(result.scenario.months_in_year)
+    np.testing.assert_allclose(enrolment.mean(axis=0), 40 * months_running)
+
+
+def test_by_segment_and_by_component_are_tidy(result: indsats.Result) -> None:
+    frame = result.by_segment(percentiles=(5, 95))
+    assert list(frame.columns) == ["segment", "output", "arm", "year", "mean", "p5", "p95"]
+    assert list(frame["segment"].unique()) == result.segments
+    row = frame[
+        (frame["segment"] == "over 30")
+        & (frame["output"] == "stock.benefit")
+        & (frame["arm"] == "baseline")
+        & (frame["year"] == result.years[1])
+    ]
+    expected = result.draws("segment[over 30].stock.benefit", "baseline")[:, 1]
+    assert float(row["mean"].iloc[0]) == pytest.approx(expected.mean())
+    assert float(row["p95"].iloc[0]) == pytest.approx(np.percentile(expected, 95))
+    assert set(frame[frame["output"] == "savings"]["arm"]) == {""}
+    comp = result.by_component(lang="da")
+    assert list(comp.columns[:5]) == ["komponent", "output", "gren", "år", "middel"]
+    assert set(comp["output"]) == {"investment", "enrolment", "capped_months"}
+
+
+def test_keep_detail_keeps_the_leading_draws(result: indsats.Result) -> None:
+    d = scenario_dict()
+    d["intervention"]["caseload"]["elasticity"] = {"dist": "lognormal", "p5": 0.3, "p95": 0.9}
+    few = indsats.simulate(d, 400, seed=3, keep_detail=7, progress=False)
+    assert few.n_detail == 7
+    name = "segment[under 30].savings"
+    assert np.array_equal(few.draws(name), result.draws(name)[:7])
+    assert np.array_equal(few.draws("savings"), result.draws("savings"))
+    none = indsats.simulate(d, 20, seed=3, keep_detail=0, progress=False)
+    assert none.n_detail == 0 and none.draws("component[mentor].enrolment").shape == (0, 4)
+    with pytest.raises(ValueError, match="keep_detail"):
+        none.by_component()
+    with pytest.raises(ValueError, match="keep_detail"):
+        indsats.simulate(d, 20, seed=3, keep_detail=-1, progress=False)

@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 import indsats
-from _scenarios import scenario_dict
+from _scenarios import SYNTHETIC, scenario_dict
+
+pytestmark = SYNTHETIC
 
 
 def run(d: dict[str, Any], draws: int = 50, **kw: Any) -> indsats.Result:
@@ -68,7 +70,10 @@ def null_intervention(d: dict[str, Any]) -> dict[str, Any]:
     d = copy.deepcopy(d)
     iv = d["intervention"]
     iv["caseload"].update(elasticity=0.0, fte_cost_year=0)
-    iv["components"][0].update(cost_month=0, hr={"job": 1.0}, relapse_hr={"job": 1.0})
+    iv["components"][0].update(cost_month=0, hr={"job": 1.0})
+    # Without relapse_hr: even a ratio of 1 follows the persons placed, whose relapses
+    # then have uniforms of their own (MODEL.md 12.2: chance, but no bias).
+    del iv["components"][0]["relapse_hr"]
     return d
 
 
@@ -207,24 +212,59 @@ def test_extreme_probabilities_and_ratios_conserve_persons(mode: str) -> None:
     d = scenario_dict()
     # A beta this U-shaped puts many draws at (a hair below) 1.
     d["segments"][0]["exit"]["job"] = {"dist": "beta", "a": 0.02, "b": 0.02}
-    d["intervention"]["components"][0]["hr"] = {"job": 1e300, "education": 1e300}
+    # The largest hazard ratios a scenario may give (MODEL.md 8: bounded sizes).
+    d["intervention"]["components"][0]["hr"] = {"job": 1e6, "education": 1e6}
     d["intervention"]["caseload"]["elasticity"] = 50.0
     res = run(d, 100, seed=3, mode=mode)
     assert np.all(np.isfinite(res.npv))
     assert_conserved(res, d, exact=False)
 
 
-def test_segments_in_another_order_share_their_random_numbers() -> None:
+def _reordered(d: dict[str, Any]) -> dict[str, Any]:
+    """The scenario with segments, components, destinations and every table keyed by
+    destination listed in reverse (MODEL.md 11.13: the order of keys means nothing)."""
+    d = copy.deepcopy(d)
+    d["segments"].reverse()
+    d["destinations"] = dict(reversed(d["destinations"].items()))
+    for seg in d["segments"]:
+        seg["exit"] = dict(reversed(seg["exit"].items()))
+    iv = d["intervention"]
+    iv["components"].append({"name": "broker", "coverage": 0.2, "hr": {"job": 1.4}})
+    iv["components"].reverse()
+    for comp in iv["components"]:
+        comp["hr"] = dict(reversed(comp["hr"].items()))
+    return d
+
+
+@pytest.mark.parametrize("mode", ["stochastic", "mean_field"])
+def test_keys_in_another_order_give_identical_results(mode: str) -> None:
     d = scenario_dict()
     d["segments"][0]["exit"]["job"] = {"dist": "beta", "mean": 0.08, "sd": 0.02}
-    swapped = copy.deepcopy(d)
-    swapped["segments"].reverse()
-    a, b = run(d, 60, seed=8), run(swapped, 60, seed=8)
-    np.testing.assert_allclose(a.npv, b.npv, rtol=1e-12)
-    np.testing.assert_allclose(a.draws("savings"), b.draws("savings"), rtol=1e-12, atol=1e-6)
+    d["intervention"]["components"].append({"name": "broker", "coverage": 0.2, "hr": {"job": 1.4}})
+    other = _reordered(scenario_dict())
+    other["segments"][1]["exit"]["job"] = {"dist": "beta", "mean": 0.08, "sd": 0.02}
+    a, b = run(d, 60, seed=8, mode=mode), run(other, 60, seed=8, mode=mode)
+    assert b.destinations == list(reversed(a.destinations))
+    for metric in a.metrics():
+        for arm in [None] if metric in a._shared() else ["baseline", "intervention"]:
+            assert np.array_equal(a.draws(metric, arm), b.draws(metric, arm), equal_nan=True), (
+                metric,
+                arm,
+            )
+    states = [b.states.index(s) for s in a.states]
+    assert np.array_equal(a.stock_paths, b.stock_paths[..., states])
     assert np.array_equal(
         a.parameters()["segments[0].exit.job"], b.parameters()["segments[1].exit.job"]
     )
+
+
+def test_a_scenario_compared_with_itself_reordered_differs_by_exactly_nothing() -> None:
+    d = scenario_dict()
+    d["intervention"]["components"].append({"name": "broker", "coverage": 0.2, "hr": {"job": 1.4}})
+    cmp = indsats.compare({"A": d, "B": _reordered(scenario_dict())}, 200, seed=3, progress=False)
+    assert np.array_equal(cmp.difference("A", "B"), np.zeros(200))
+    table = cmp.table()
+    assert (table.loc["A − B"].drop("P(lower NPV)", errors="ignore").fillna(0) == 0).all()
 
 
 def test_golden_values_for_a_fixed_seed() -> None:
@@ -246,18 +286,20 @@ def test_golden_values_for_a_fixed_seed() -> None:
     assert got == GOLDEN
 
 
+# Values of MODEL.md version 2: streams keyed by stage name (11.12), extra_job_education the
+# persons at the end of the year (12.9), the test scenario's steady-state inflow.
 GOLDEN: dict[str, Any] = {
     "break_even": [-1, -1, -1, -1, -1, -1, -1, -1],
-    "extra": [44.0, 36.0, 57.0, 69.0, 52.0, 30.0, 42.0, 55.0],
+    "extra": [21.0, 27.0, 25.0, 27.0, 23.0, 20.0, 25.0, 26.0],
     "npv": [
-        4434663.22,
-        5948782.09,
-        3495551.67,
-        1187430.44,
-        3134288.13,
-        6968158.79,
-        5793912.42,
-        2970575.83,
+        3874860.28,
+        4547945.77,
+        3349538.26,
+        2562902.32,
+        4777278.09,
+        5203040.0,
+        5069305.96,
+        4651467.1,
     ],
-    "savings0": [-505800.0, -2555900.0, -3597421.12, -565505.11],
+    "savings0": [-484900.0, -2152100.0, -3265591.6, -503868.85],
 }

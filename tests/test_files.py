@@ -19,6 +19,7 @@ import pytest
 import indsats
 from _scenarios import ROOT, scenario_dict
 from indsats._atomic import write_atomic
+from test_warnings import _raw
 
 ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -225,14 +226,9 @@ def test_files_refuse_outputs_that_are_not_finite(
     result: indsats.Result, tmp_path: Path, suffix: str
 ) -> None:
     rows = result._rows.copy()
-    col = result._blocks[("savings", None)]
+    col = result._blocks[("savings", None)].first
     rows[7, col + 1] = np.nan
-    raw = {
-        "rows": rows,
-        "paths": result.stock_paths.copy(),
-        "npv_column": result._npv_col,
-        "break_even_column": result._be_col,
-    }
+    raw = _raw(result, rows=rows)
     broken = indsats.Result(result.scenario, raw, seed=1, mode="stochastic", elapsed=0.0)
     write = broken.to_excel if suffix == "xlsx" else broken.to_csv
     with pytest.raises(ValueError, match=r"savings.*draw 7"):

@@ -20,7 +20,9 @@ import numpy as np
 import pytest
 
 import indsats
+from _scenarios import SYNTHETIC
 
+pytestmark = SYNTHETIC
 N_CELLS = 13
 DEFAULT_REFUSION = [[1, 0.80], [6, 0.40], [12, 0.30], [999, 0.20]]
 
@@ -135,8 +137,14 @@ def cost_vectors(scenario: dict[str, Any]) -> np.ndarray:
             gross = seg["benefit_month"] * (1.0 + indexation) ** year
             municipal_benefit = gross * (1.0 - refusion) + benefit.get("indsats_month", 0.0)
             state_benefit = gross * refusion
-            municipal_dest = [scenario["destinations"][d].get("cost_month", 0.0) for d in dests]
-            state_dest = [scenario["destinations"][d].get("state_month", 0.0) for d in dests]
+            # Destination costs are benefits and subsidies: indexed too (MODEL.md 12.8).
+            index = (1.0 + indexation) ** year
+            municipal_dest = [
+                scenario["destinations"][d].get("cost_month", 0.0) * index for d in dests
+            ]
+            state_dest = [
+                scenario["destinations"][d].get("state_month", 0.0) * index for d in dests
+            ]
             row = out[t, s * width : (s + 1) * width]
             if perspective in ("municipal", "public"):
                 row[:N_CELLS] += municipal_benefit
@@ -314,7 +322,10 @@ def test_caseload_max_hr_caps_the_ratio() -> None:
     check_against_chain(sc, lambda t, s: affected, ones(len(dests)), investment)
 
 
-def test_coverage_component_with_relapse_hr_and_ramp() -> None:
+def test_coverage_component_with_ramp() -> None:
+    # relapse_hr acts on the persons a component placed, through followed stocks
+    # (MODEL.md 12.2), which this chain does not hold: oracle.markov_v2
+    # (test_oracle_v2.py) and tests/markov.rs compare them.
     sc = two_segments()
     sc["benefit"]["reentry_cell"] = 3
     sc["intervention"] = {
@@ -329,14 +340,12 @@ def test_coverage_component_with_relapse_hr_and_ramp() -> None:
                 "cost_month": 2500,
                 "fixed_year": 240_000,
                 "hr": {"job": 1.5, "education": 1.2},
-                "relapse_hr": {"job": 0.7},
             }
         ],
     }
     dests = list(sc["destinations"])
     component = np.array([{"job": 1.5, "education": 1.2}.get(d, 1.0) for d in dests])
     component = 1.0 + 0.4 * (component - 1.0)
-    retention = np.array([0.7 if d == "job" else 1.0 for d in dests])
     start, end = 3, 30
 
     def rho(t: int) -> float:
@@ -346,20 +355,17 @@ def test_coverage_component_with_relapse_hr_and_ramp() -> None:
         running = start <= t < end and s == 0
         return component ** rho(t) if running else np.ones(len(dests))
 
-    def relapse(t: int, s: int) -> np.ndarray:
-        running = start <= t < end and s == 0
-        return retention ** rho(t) if running else np.ones(len(dests))
-
     def investment(path: Path) -> np.ndarray:
         running = (np.arange(36) >= start) & (np.arange(36) < end)
         b_t = path.targeted_benefit(2, len(dests), [0])
         return running * (0.4 * b_t * 2500 + 240_000 / 12)
 
-    res = check_against_chain(sc, hazard, relapse, investment)
+    res = check_against_chain(sc, hazard, ones(len(dests)), investment)
     assert (res.draws("savings")[:, 0] != 0).all()
 
 
 def test_caseload_and_components_per_year_hr_indexation_public() -> None:
+    # Without relapse_hr (see test_coverage_component_with_ramp).
     sc = two_segments()
     sc["start"] = "2019-07"
     sc["years"] = 3  # calendar years 2019 .. 2022
@@ -379,7 +385,6 @@ def test_caseload_and_components_per_year_hr_indexation_public() -> None:
                 "coverage": [0.2, 0.3, 0.3, 0.1],
                 "cost_month": 1800,
                 "hr": {"job": [1.6, 1.4, 1.2, 1.1], "flexjob": 1.3},
-                "relapse_hr": {"job": [0.9, 0.8, 0.8, 0.8], "education": 0.85},
             },
             {"name": "internship", "coverage": 0.1, "cost_month": 900, "hr": {"education": 1.25}},
         ],
@@ -390,24 +395,18 @@ def test_caseload_and_components_per_year_hr_indexation_public() -> None:
     caseload = np.array([(70 / 45) ** 0.5 if d in ("job", "education") else 1.0 for d in dests])
     coverage = [0.2, 0.3, 0.3, 0.1]
 
-    def component_ratios(t: int) -> tuple[np.ndarray, np.ndarray]:
+    def component_ratios(t: int) -> np.ndarray:
         y = years[t]
         broker_hr = {"job": [1.6, 1.4, 1.2, 1.1][y], "flexjob": 1.3}
         broker = np.array([1.0 + coverage[y] * (broker_hr.get(d, 1.0) - 1.0) for d in dests])
         intern = np.array([1.0 + 0.1 * (1.25 - 1.0) if d == "education" else 1.0 for d in dests])
-        retention = np.array(
-            [{"job": [0.9, 0.8, 0.8, 0.8][y], "education": 0.85}.get(d, 1.0) for d in dests]
-        )
-        return caseload * broker * intern, retention
+        return np.asarray(caseload * broker * intern)
 
     def rho(t: int) -> float:
         return min(1.0, (t - start + 1) / 4)
 
     def hazard(t: int, s: int) -> np.ndarray:
-        return component_ratios(t)[0] ** rho(t) if start <= t < end else np.ones(len(dests))
-
-    def relapse(t: int, s: int) -> np.ndarray:
-        return component_ratios(t)[1] ** rho(t) if start <= t < end else np.ones(len(dests))
+        return component_ratios(t) ** rho(t) if start <= t < end else np.ones(len(dests))
 
     def investment(path: Path) -> np.ndarray:
         t = np.arange(36)
@@ -417,7 +416,7 @@ def test_caseload_and_components_per_year_hr_indexation_public() -> None:
         per_month = b_t * (1 / 45 - 1 / 70) * 600_000 / 12 + cov * b_t * 1800 + 0.1 * b_t * 900
         return np.asarray(running * per_month)
 
-    check_against_chain(sc, hazard, relapse, investment)
+    check_against_chain(sc, hazard, ones(len(dests)), investment)
 
 
 @pytest.mark.parametrize("mode", ["mean_field", "stochastic"])
@@ -433,8 +432,9 @@ def test_no_effect_and_no_cost_saves_exactly_nothing(mode: str) -> None:
                 "name": "nothing",
                 "coverage": 0.5,
                 "cost_month": 0,
+                # No relapse_hr: even a ratio of 1 follows the placed persons, whose
+                # relapses then have their own uniforms (MODEL.md 12.2: chance, no bias).
                 "hr": {"job": 1.0, "education": 1.0},
-                "relapse_hr": {"job": 1.0},
             }
         ],
     }

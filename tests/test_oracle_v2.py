@@ -20,10 +20,11 @@ import numpy as np
 import pytest
 
 import indsats
-from _scenarios import BASE
+from _scenarios import BASE, SYNTHETIC
 from oracle import markov_v2, model_v2
 from oracle.v2_scenarios import HAND_WRITTEN, random_scenario, uncertain_changing_baseline
 
+pytestmark = SYNTHETIC
 Scenario = dict[str, Any]
 RANDOM_CASES = 50
 
@@ -628,7 +629,7 @@ def test_oracle_equals_the_engine_where_v1_and_v2_coincide(scenario: Scenario) -
     for name in V1_SHARED:
         assert_close(res.draws(name)[0], expected[name], name)
     assert_close(
-        res.draws("extra_job_education")[0],
+        res.draws("extra_entries_job_education")[0],
         expected["extra_entries_job_education"],
         "v1 extra_job_education",
     )

@@ -24,16 +24,21 @@ def scenario() -> indsats.Scenario:
     return indsats.Scenario.from_toml(PATH)
 
 
+def simulate(scenario: indsats.Scenario) -> indsats.Result:
+    # The project group is closed, so its benefit stock shrinks: MODEL.md 12.4's warning
+    # about a drifting baseline is expected (see the NOTE in the scenario).
+    with pytest.warns(indsats.ScenarioWarning, match="benefit stock drifts"):
+        return indsats.simulate(scenario, draws=DRAWS, seed=SEED, progress=False)
+
+
 @pytest.fixture(scope="module")
 def result(scenario: indsats.Scenario) -> indsats.Result:
-    return indsats.simulate(scenario, draws=DRAWS, seed=SEED, progress=False)
+    return simulate(scenario)
 
 
 @pytest.fixture(scope="module")
 def unfunded(scenario: indsats.Scenario) -> indsats.Result:
-    return indsats.simulate(
-        scenario.replace({"intervention.funding": 0}), draws=DRAWS, seed=SEED, progress=False
-    )
+    return simulate(scenario.replace({"intervention.funding": 0}))
 
 
 def test_the_target_group_is_130_citizens_at_the_start(result: indsats.Result) -> None:
@@ -73,9 +78,14 @@ def test_net_result_and_payback_are_reported_and_plausible(result: indsats.Resul
     assert -0.5 < npv < 2.5
     assert 0.0 < payback < 0.5
     # research §5a: a package gives +3–8 pp in job/education after 2–4 years for all
-    # aktivitetsparate; for 5+ years on benefit at most that: 0.5–8 % of 130 persons.
-    extra = result.draws("extra_job_education")[:, -1].mean()
-    assert 0.5 < extra < 0.08 * TARGET_GROUP
+    # aktivitetsparate; for 5+ years on benefit at most that: 0.5–8 % of 130 persons, in job
+    # or education at the end of 2019 (two years after the start), and as gross entries.
+    extra = result.draws("extra_job_education").mean(axis=0)
+    assert 0.005 * TARGET_GROUP < extra[result.years.index(2019)] < 0.08 * TARGET_GROUP
+    entries = result.draws("extra_entries_job_education")[:, -1].mean()
+    assert 0.005 * TARGET_GROUP < entries < 0.08 * TARGET_GROUP
+    # The FINDING in the scenario: once the follow-up ends, the placed relapse like anyone.
+    assert extra[-1] < extra[result.years.index(2019)]
 
 
 def test_baseline_exit_rates_are_low_for_a_long_term_group(result: indsats.Result) -> None:

@@ -8,6 +8,7 @@ import math
 import re
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -301,3 +302,19 @@ def test_unknown_keys_are_rejected_with_their_path(path: str, key: str) -> None:
     msg = error_of(d)
     where = f"{path}.{key}" if path else key
     assert msg.startswith(f"{where}: unknown field"), msg
+
+
+def test_numbers_from_python_arrive_bit_exact() -> None:
+    # The largest double below 1 is a valid probability; a JSON parser that rounds would
+    # make it 1 and refuse it. Random doubles keep every bit on the way to the core.
+    d = scenario_dict()
+    d["segments"][0]["exit"]["job"] = 0.9999999999999999
+    sc = indsats.Scenario.from_dict(d)
+    mean = {p["path"]: p["mean"] for p in sc.parameters()}
+    assert mean["segments[0].exit.job"] == 1.0 - 2.0**-53
+    rng = np.random.default_rng(7)
+    for x in rng.uniform(-1e9, 1e9, 200) * 10.0 ** rng.integers(-300, 0, 200):
+        d["segments"][0]["benefit_month"] = float(x)
+        sc = indsats.Scenario.from_dict(d)
+        got = {p["path"]: p["mean"] for p in sc.parameters()}["segments[0].benefit_month"]
+        assert got == float(x), (got, float(x))

@@ -12,7 +12,9 @@ from indsats import voi
 
 
 def _designs(**kwargs: bool) -> indsats.Comparison:
-    sc = scenario(**kwargs)
+    # Caseworkers cheap enough that the choice depends on the elasticity:
+    # each design is best in some draws, and doing nothing in others.
+    sc = scenario(**kwargs).replace({"intervention.caseload.fte_cost_year": 250_000})
     return indsats.compare(
         {
             "target 35": sc,
@@ -98,7 +100,10 @@ def test_a_pilot_is_worth_at_most_knowing_the_ratio_and_more_when_larger() -> No
     # The mentor's hazard ratio alone decides between 40 mentor places, 20
     # and none (no extra caseworkers).
     sc = scenario(hr=True, null=False, elasticity=False)
-    sc = sc.replace({"intervention.caseload.target": 65})
+    # A mentor place cheap enough that the ratio decides whether it pays.
+    sc = sc.replace(
+        {"intervention.caseload.target": 65, "intervention.components[0].cost_month": 1000}
+    )
     cmp = indsats.compare(
         {"40": sc, "20": sc.replace({"intervention.components[0].participants": 20})},
         draws=2000,

@@ -13,7 +13,6 @@ __all__ = [
     "parameter_quantiles",
     "pilot_counts",
     "resolve",
-    "row_blocks",
     "simulate",
     "validate",
 ]
@@ -34,6 +33,7 @@ class _ScenarioFields(TypedDict):
     segments: list[str]
     perspective: str
     components: list[str] | None
+    burn_in_years: int
     parameters: list[tuple[str, str, float, float, float]]
 
 class _ScenarioInfo(_ScenarioFields):
@@ -41,12 +41,19 @@ class _ScenarioInfo(_ScenarioFields):
 
     calendar: _Calendar
 
+# A block of outputs: (name, arm or None, first column, width).
+_Block = tuple[str, str | None, int, int]
+
 class _RunOutput(TypedDict):
     npv_column: int
     break_even_column: int
     n_years: int
+    blocks: list[_Block]
+    detail_blocks: list[_Block]
     rows: NDArray[np.float64]
+    detail: NDArray[np.float64]
     paths: NDArray[np.float64]
+    states: list[str]
 
 def validate(json: str) -> _ScenarioInfo: ...
 def simulate(
@@ -59,8 +66,8 @@ def simulate(
     keep_paths: int | None = None,
     progress: Callable[[int], object] | None = None,
     parameters: tuple[list[str], NDArray[np.float64]] | None = None,
+    keep_detail: int | None = None,
 ) -> _RunOutput: ...
-def row_blocks(n_years: int, destinations: list[str]) -> list[tuple[str, str | None, int]]: ...
 def parameter_draws(
     json: str,
     draws: int,

@@ -33,7 +33,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "da": "Tjener sig aldrig hjem (andel af trækningerne)",
     },
     "extra_job_education": {
-        "en": "Extra persons into job or education",
+        "en": "Extra persons in job or education, end of horizon",
         "da": "Ekstra personer i job eller uddannelse",
     },
     # States and arms.

@@ -40,6 +40,7 @@ from ._decide import find_path, param_label, quantiles, uncertain_paths
 from ._labels import label
 from ._options import check_lang
 from ._simulate import ScenarioLike, as_scenario, simulate
+from ._warn import quiet_runs
 from .result import Result
 from .scenario import Scenario
 
@@ -153,7 +154,10 @@ def synthetic_series(
     sc = as_scenario(scenario)
     if arm not in ARMS:
         raise ValueError(f"arm must be 'baseline' or 'intervention'; got {arm!r}")
-    res = simulate(sc, 1, seed=seed, progress=False, parameters={p: [v] for p, v in values.items()})
+    with quiet_runs():
+        res = simulate(
+            sc, 1, seed=seed, progress=False, parameters={p: [v] for p, v in values.items()}
+        )
     start_month = int(sc.start[5:7])
     year_of = np.array([(start_month - 1 + t) // 12 for t in range(sc.months)])
     per_year = np.bincount(year_of).astype(float)
@@ -359,7 +363,8 @@ class Calibration:
         check_lang(lang)
         post = self.posterior
         take = post.iloc[np.linspace(0, len(post) - 1, min(draws, len(post))).astype(int)]
-        res = simulate(self.scenario, len(take), seed=seed, progress=False, parameters=take)
+        with quiet_runs():
+            res = simulate(self.scenario, len(take), seed=seed, progress=False, parameters=take)
         a = ARMS.index(self.arm)
         obs = _observation(self.scenario, self.observed)
         counts = list(obs.counts)
@@ -509,7 +514,8 @@ def calibrate(
         frame = pd.DataFrame(theta, columns=paths)
         for p, v in medians.items():
             frame[p] = v
-        return simulate(sc, len(frame), mode="mean_field", progress=False, parameters=frame)
+        with quiet_runs():
+            return simulate(sc, len(frame), mode="mean_field", progress=False, parameters=frame)
 
     def log_prob(theta: NDArray[np.float64]) -> NDArray[np.float64]:
         lp = np.sum(

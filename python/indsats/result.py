@@ -6,7 +6,7 @@ import html
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,9 +32,22 @@ from .scenario import Scenario
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-_SCALARS = ("npv", "break_even")
 # Yearly metrics whose last year is the state at the end of the horizon.
-_CUMULATIVE = ("cumulative_net", "extra_job_education")
+_CUMULATIVE = ("cumulative_net", "extra_job_education", "extra_entries_job_education")
+# Outputs that may be NaN in a valid run: the deadweight when nothing is claimed.
+_MAY_BE_NAN = ("deadweight",)
+# The baseline's benefit stock may drift this much from the first calendar
+# year to the last before 12.4's warning suggests burn_in_years.
+DRIFT = 0.15
+
+
+class _Block(NamedTuple):
+    """Where an output is: ``rows`` (every draw) or ``detail`` (the leading
+    draws kept), its first column and its width (1 for a scalar)."""
+
+    source: str
+    first: int
+    width: int
 
 
 class Result:
@@ -61,6 +74,7 @@ class Result:
         self.mode = mode
         self.elapsed = elapsed
         self._rows: NDArray[np.float64] = raw["rows"]
+        self._detail: NDArray[np.float64] = raw["detail"]
         self.stock_paths: NDArray[np.float64] = raw["paths"]
         """Measured monthly stocks ``(kept draws, arm, month, state)``; arm 0 is the baseline."""
         self._freeze()
@@ -72,15 +86,19 @@ class Result:
         self.years: list[int] = scenario.calendar_years
         self.destinations: list[str] = scenario.destinations
         self.states: list[str] = ["benefit", *self.destinations]
-        self._blocks = {
-            (name, arm): col
-            for name, arm, col in _core.row_blocks(len(self.years), self.destinations)
-        }
+        self.segments: list[str] = scenario.segments
+        self.components: list[str] = scenario.components
+        self._blocks: dict[tuple[str, str | None], _Block] = {}
+        for source in ("rows", "detail"):
+            key = "blocks" if source == "rows" else "detail_blocks"
+            for name, arm, first, width in raw[key]:
+                self._blocks[(name, arm)] = _Block(source, first, width)
         self._months_in_year = np.array(scenario.months_in_year, dtype=np.float64)
         _warn_about_run(self)
 
     def _freeze(self) -> None:
         self._rows.setflags(write=False)
+        self._detail.setflags(write=False)
         self.stock_paths.setflags(write=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -151,28 +169,48 @@ class Result:
 
     def _shared(self) -> list[str]:
         blocks = [name for name, arm in self._blocks if arm is None]
-        return [*blocks, "cumulative_net", *_SCALARS]
+        return [*blocks, "cumulative_net"]
 
     def _per_arm(self) -> list[str]:
-        blocks = sorted({name for name, arm in self._blocks if arm is not None})
+        blocks = list(dict.fromkeys(name for name, arm in self._blocks if arm is not None))
         return [*blocks, "benefit_person_years"]
 
     def metrics(self) -> list[str]:
         """Names accepted by :meth:`draws`."""
         return [*self._shared(), *self._per_arm()]
 
+    @property
+    def n_detail(self) -> int:
+        """Number of leading draws whose outputs per segment and per component
+        were kept (see ``simulate(keep_detail=)``)."""
+        return int(self._detail.shape[0])
+
     def draws(self, metric: str, arm: str | None = None) -> NDArray[np.float64]:
         """Per-draw values of ``metric``: shape ``(draws, years)``, a copy.
 
         Metrics shared by both arms take no ``arm`` (passing one is an error):
-        investment, savings, net, cumulative_net, extra_job_education
-        (cumulative at each year end), inflow, and ``npv`` and ``break_even``
-        with shape ``(draws,)``. Per-arm metrics need ``arm="baseline"`` or
-        ``"intervention"``: cost and its parts ``cost.benefit`` (benefit
-        payments after refusion), ``cost.effort`` (the jobcenter's effort,
-        ``indsats_month``) and ``cost.destinations``, relapse,
-        benefit_person_years, ``flow.<destination>`` (gross flows in the year),
-        ``stock.<state>`` (average stock in the year).
+        investment, savings, net, cumulative_net, inflow;
+        ``extra_job_education`` (persons in job or education at the end of
+        each year, intervention minus baseline), ``extra_job_education_years``
+        (person-years in job or education in the year, the difference),
+        ``extra_entries_job_education`` (gross entries into job or education
+        since the start, the difference), ``gross_savings`` (what a
+        before-and-after count would claim, MODEL.md 12.9),
+        ``municipal_benefit_savings`` and ``paid_back`` (1.0 when the draw has
+        broken even by the end of the year); and the scalars ``npv``,
+        ``break_even`` and ``deadweight`` with shape ``(draws,)`` (deadweight
+        is NaN when nothing is claimed). Per-arm metrics need
+        ``arm="baseline"`` or ``"intervention"``: cost and its parts
+        ``cost.benefit`` (benefit payments after refusion), ``cost.effort``
+        (the jobcenter's effort, ``indsats_month``) and ``cost.destinations``,
+        relapse, benefit_person_years, ``flow.<destination>`` (gross flows in
+        the year), ``stock.<state>`` (average stock in the year).
+
+        Per segment and per component (``segment[<name>].stock.<state>``,
+        ``segment[<name>].flow.<destination>`` per arm,
+        ``segment[<name>].savings``, ``component[<name>].investment``,
+        ``.enrolment`` and ``.capped_months``) the values are those of the
+        leading :attr:`n_detail` draws.
         """
         if not isinstance(metric, str):
             raise TypeError(f"metric must be a name such as 'net'; got {metric!r}")
@@ -182,7 +220,9 @@ class Result:
                 raise ValueError(
                     f"metric {metric!r} is the same for both arms; leave out arm= (got {arm!r})"
                 )
-            return self._shared_draws(metric)
+            if metric == "cumulative_net":
+                return np.cumsum(self._block("net", None), axis=1)
+            return self._block(metric, None)
         if metric not in self._per_arm():
             raise ValueError(f"unknown metric {metric!r}; known: {', '.join(self.metrics())}")
         if arm is None:
@@ -191,34 +231,81 @@ class Result:
             return self.draws("stock.benefit", arm) * self._months_in_year / 12.0
         return self._block(metric, arm)
 
-    def _shared_draws(self, metric: str) -> NDArray[np.float64]:
-        if metric == "npv":
-            return self.npv
-        if metric == "break_even":
-            return self.break_even.astype(np.float64)
-        if metric == "cumulative_net":
-            return np.cumsum(self._block("net", None), axis=1)
-        return self._block(metric, None)
-
     def _block(self, metric: str, arm: str | None) -> NDArray[np.float64]:
-        col = self._blocks[(metric, arm)]
-        return np.array(self._rows[:, col : col + len(self.years)])
+        source, first, width = self._blocks[(metric, arm)]
+        values = self._rows if source == "rows" else self._detail
+        if width == 1 and metric in ("npv", "break_even", "deadweight"):
+            return np.array(values[:, first])
+        return np.array(values[:, first : first + width])
+
+    def by_segment(
+        self, *, percentiles: Sequence[float] = (5, 50, 95), lang: str = "en"
+    ) -> pd.DataFrame:
+        """Outputs per segment (MODEL.md 12.9), tidy: per segment, output, arm
+        and calendar year, the mean and percentiles over the kept draws
+        (:attr:`n_detail`). Outputs: ``stock.<state>`` (average stock in the
+        year) and ``flow.<destination>`` per arm, ``savings`` (the
+        perspective's cost difference of the segment; arm empty)."""
+        return self._detail_frame("segment", self.segments, percentiles, lang)
+
+    def by_component(
+        self, *, percentiles: Sequence[float] = (5, 50, 95), lang: str = "en"
+    ) -> pd.DataFrame:
+        """Outputs per component (MODEL.md 12.9), tidy: per component, output
+        and calendar year, the mean and percentiles over the kept draws:
+        ``investment`` (borne by the run's perspective), ``enrolment``
+        (average enrolled in the year's months) and ``capped_months``."""
+        return self._detail_frame("component", self.components, percentiles, lang)
+
+    def _detail_frame(
+        self, kind: str, names: list[str], percentiles: Sequence[float], lang: str
+    ) -> pd.DataFrame:
+        check_lang(lang)
+        ps = check_percentiles(percentiles)
+        if self.n_detail == 0:
+            raise ValueError(
+                "this run kept no outputs per segment and component; simulate again with "
+                "keep_detail=None (the default) or keep_detail=N"
+            )
+        columns = _DETAIL_COLUMNS[lang]
+        header = [columns[kind], columns["output"], columns["arm"], columns["year"]]
+        rows: list[dict[str, Any]] = []
+        for (name, arm), block in self._blocks.items():
+            if block.source != "detail" or not name.startswith(f"{kind}["):
+                continue
+            steps = _paths.parse(name)
+            entry, output = str(steps[1]), _paths.format_path(steps[2:])
+            values = self._block(name, arm)
+            mean = values.mean(axis=0)
+            bands = np.percentile(values, ps, axis=0) if ps else np.empty((0, values.shape[1]))
+            shown_arm = "" if arm is None else (label(arm, lang) if lang == "da" else arm)
+            for y, year in enumerate(self.years):
+                row: dict[str, Any] = dict(
+                    zip(header, (entry, output, shown_arm, year), strict=True)
+                )
+                row[columns["mean"]] = float(mean[y])
+                for i, p in enumerate(ps):
+                    row[pname(p)] = float(bands[i, y])
+                rows.append(row)
+        frame = pd.DataFrame(rows, columns=[*header, columns["mean"], *(pname(p) for p in ps)])
+        # Entries in the scenario's order, then their outputs as the engine lays them out.
+        order = frame[columns[kind]].map({n: i for i, n in enumerate(names)})
+        return frame.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
 
     def check_finite(self, consequence: str = "") -> None:
         """ValueError naming the first output that is not a finite number in some
-        draw (the engine should never give one; a file must never show one)."""
-        n_years = len(self.years)
-        blocks = [
-            (name + (f" ({arm})" if arm else ""), col, n_years)
-            for (name, arm), col in self._blocks.items()
-        ]
-        blocks.append(("npv", self._npv_col, 1))
-        for name, col, width in blocks:
-            bad = ~np.isfinite(self._rows[:, col : col + width]).all(axis=1)
+        draw (the engine should never give one; a file must never show one).
+        The deadweight is NaN when nothing is claimed, which is its meaning."""
+        for (name, arm), (source, first, width) in self._blocks.items():
+            if name in _MAY_BE_NAN:
+                continue
+            values = self._rows if source == "rows" else self._detail
+            bad = ~np.isfinite(values[:, first : first + width]).all(axis=1)
             if bad.any():
+                shown = name + (f" ({arm})" if arm else "")
                 raise ValueError(
-                    f"output {name} is not a finite number in {int(bad.sum()):,} of "
-                    f"{self.n_draws:,} draws (first in draw {int(np.argmax(bad))})"
+                    f"output {shown} is not a finite number in {int(bad.sum()):,} of "
+                    f"{len(values):,} draws (first in draw {int(np.argmax(bad))})"
                     + (f"; {consequence}" if consequence else "")
                 )
 
@@ -489,6 +576,25 @@ class Result:
         return f"<h4>{title}</h4>{table}<p></p>{summary}"
 
 
+_DETAIL_COLUMNS = {
+    "en": {
+        "segment": "segment",
+        "component": "component",
+        "output": "output",
+        "arm": "arm",
+        "year": "year",
+        "mean": "mean",
+    },
+    "da": {
+        "segment": "segment",
+        "component": "komponent",
+        "output": "output",
+        "arm": "gren",
+        "year": "år",
+        "mean": "middel",
+    },
+}
+
 _STOCK_COLUMNS = {
     "en": {"month": "month", "date": "date", "arm": "arm", "state": "state", "mean": "mean"},
     "da": {"month": "måned", "date": "dato", "arm": "gren", "state": "tilstand", "mean": "middel"},
@@ -498,18 +604,23 @@ _STOCK_COLUMNS = {
 def _warn_about_run(result: Result) -> None:
     """Warnings that need the run's outputs.
 
-    Participants above the target stock: the engine caps a component's
-    enrolment at the stock and reports the months in
-    ``component[<name>].capped_months`` (per year). Until the engine reports
-    that output there is nothing to read here.
+    * Participants above the target stock: the engine caps a component's
+      enrolment at its benefit stock and reports the months in
+      ``component[<name>].capped_months`` (per year, kept draws).
+    * A drifting baseline (MODEL.md 12.4): when the mean baseline benefit
+      stock of the last calendar year differs from the first year's by more
+      than 15 %, the starting state is probably not the scenario's steady
+      state, and part of every saving is the drift's.
     """
-    for name, arm in result._blocks:
-        steps = _paths.parse(name)
-        if arm is not None or len(steps) != 3 or steps[0] != "component":
+    for (name, arm), block in result._blocks.items():
+        if arm is not None or block.source != "detail" or not name.startswith("component["):
             continue
-        if steps[2] != "capped_months" or not isinstance(steps[1], _paths.Name):
+        steps = _paths.parse(name)
+        if len(steps) != 3 or steps[2] != "capped_months" or not isinstance(steps[1], _paths.Name):
             continue
         capped = result._block(name, None)
+        if not len(capped):
+            continue
         worst = capped.max(axis=0)
         if not np.any(worst > 0):
             continue
@@ -522,4 +633,15 @@ def _warn_about_run(result: Result) -> None:
             f"component {steps[1]!r}: participants above the target stock, so the "
             f"enrolment was capped at the stock ({years}; share of draws capped: "
             f"{float((capped.sum(axis=1) > 0).mean()):.0%})"
+        )
+    stock = result.draws("stock.benefit", "baseline").mean(axis=0)
+    first, last = float(stock[0]), float(stock[-1])
+    if len(stock) > 1 and abs(last - first) > DRIFT * first:
+        change = (last - first) / first if first > 0 else np.inf
+        warn(
+            f"the baseline's benefit stock drifts from {first:,.0f} in {result.years[0]} to "
+            f"{last:,.0f} in {result.years[-1]} ({change:+.0%}): the starting stocks are far "
+            f"from the scenario's steady state, and savings partly measure that drift. "
+            f"Consider burn_in_years (e.g. burn_in_years = 5) or initial_destinations "
+            f"(MODEL.md 12.4)"
         )

@@ -232,6 +232,11 @@ class Scenario:
         return list(self._info["segments"])
 
     @property
+    def components(self) -> list[str]:
+        """The intervention's components by name (empty without an intervention)."""
+        return list(self._info["components"] or [])
+
+    @property
     def perspective(self) -> str:
         return str(self._info["perspective"])
 

@@ -53,7 +53,8 @@
 //! three steps without a branch.
 //!
 //! Where each part lives: `binomial` (the walk, the batched counts of a
-//! month's cells), `poisson` (inflow), `cornish_fisher` (the `O(1)` count and
+//! month's cells), `poisson` (inflow), `hypergeometric` (which relapsers
+//! were claimed, MODEL.md 12.9), `cornish_fisher` (the `O(1)` count and
 //! its vectorized blocks, with the crate's one `unsafe` block), `saddle` (the
 //! certified guess); the pmfs and `Φ⁻¹` are in [`crate::special`], which
 //! parameter quantiles use too. What is here is shared by both counts: the
@@ -61,6 +62,7 @@
 
 mod binomial;
 mod cornish_fisher;
+mod hypergeometric;
 mod poisson;
 mod saddle;
 #[cfg(test)]
@@ -69,6 +71,7 @@ mod test_support;
 mod tests;
 
 pub use binomial::Binomial;
+pub use hypergeometric::hypergeometric_quantile;
 pub use poisson::Poisson;
 
 use crate::special::count_deviate;

@@ -46,6 +46,52 @@ impl Perspective {
 /// A value per calendar year of the horizon: one parameter repeated, or a list.
 pub type PerYear<N> = Vec<N>;
 
+/// Where each entry of the scenario's lists was in the file. The model keeps
+/// destinations, segments and components in a canonical order, by name, so
+/// that the order of keys in a file changes nothing (MODEL.md 11.13);
+/// outputs follow the file's order. Entry `i` is the file position of the
+/// `i`-th in canonical order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Order {
+    pub destinations: Vec<usize>,
+    pub segments: Vec<usize>,
+    pub components: Vec<usize>,
+}
+
+impl Clone for Order {
+    fn clone(&self) -> Self {
+        Order {
+            destinations: self.destinations.clone(),
+            segments: self.segments.clone(),
+            components: self.components.clone(),
+        }
+    }
+
+    /// Into the lists `self` has (a draw's scenario is resolved into the last one's).
+    fn clone_from(&mut self, source: &Self) {
+        self.destinations.clone_from(&source.destinations);
+        self.segments.clone_from(&source.segments);
+        self.components.clone_from(&source.components);
+    }
+}
+
+plain!(Order);
+
+impl Order {
+    /// The names of `items` (in canonical order) in the file's order.
+    pub fn as_given<'a, T>(
+        positions: &[usize],
+        items: &'a [T],
+        name: impl Fn(&'a T) -> &'a str,
+    ) -> Vec<&'a str> {
+        let mut out = vec![""; items.len()];
+        for (item, &p) in items.iter().zip(positions) {
+            out[p] = name(item);
+        }
+        out
+    }
+}
+
 scenario_types! {
     /// Where a person leaving benefit goes (MODEL.md 3), and back from.
     pub struct Destination<N> {
@@ -55,6 +101,8 @@ scenario_types! {
         /// Municipal and state cost of a person-month in the destination.
         pub cost_month: N,
         pub state_month: N,
+        /// The share of the segment's benefit its persons keep (MODEL.md 12.5).
+        pub benefit_share: N,
     }
 
     /// A group of recipients with its own stock, inflow, benefit and exits.
@@ -63,11 +111,17 @@ scenario_types! {
         /// Keys the segment's random transitions (a hash of its name).
         pub key: u64,
         pub initial: N,
-        pub inflow_per_year: N,
+        pub inflow_per_year: PerYear<N>,
         pub benefit_month: N,
-        /// One annual exit probability per destination, in destination order.
-        pub exit: Vec<N>,
+        /// Per destination, an annual exit probability per calendar year.
+        pub exit: Vec<PerYear<N>>,
         pub initial_cell: usize,
+        /// The cell new spells start in (MODEL.md 12.3).
+        pub inflow_cell: usize,
+        /// Ratio of every exit hazard by spell month (MODEL.md 12.3); empty: 1.
+        pub duration_hr: Vec<LadderStep<N>>,
+        /// Persons in each destination at the start (MODEL.md 12.4).
+        pub initial_destinations: Vec<N>,
     }
 
     /// How the caseload investment is given (MODEL.md 5).
@@ -87,6 +141,8 @@ scenario_types! {
         pub max_hr: Option<N>,
         /// Per destination: does the caseload ratio act on it.
         pub affects: Vec<bool>,
+        /// Per segment: does it reach it (MODEL.md 12.1).
+        pub segments: Vec<bool>,
     }
 
     /// Who a component reaches.
@@ -94,21 +150,33 @@ scenario_types! {
         None,
         /// Average number enrolled in a month, per calendar year.
         Participants(PerYear<N>),
-        /// Share of the targeted benefit stock, per calendar year.
+        /// Share of the component's benefit stock, per calendar year.
         Coverage(PerYear<N>),
     }
 
-    /// A part of the intervention: mentor, job broker, internship… (MODEL.md 5).
+    /// A part of the intervention: mentor, job broker, internship… (MODEL.md 5, 12.1).
     pub struct Component<N> {
         pub name: String,
         pub enrolment: Enrolment<N>,
         /// Per destination, a hazard ratio per year (None = 1).
         pub hr: Vec<Option<PerYear<N>>>,
-        /// Per destination, a relapse hazard ratio per year (None = 1).
+        /// Per destination, a relapse hazard ratio per year for the persons
+        /// it placed there (None: it does not follow them, MODEL.md 12.2).
         pub relapse_hr: Vec<Option<PerYear<N>>>,
         pub cost_month: N,
         pub fixed_year: N,
         pub one_off: N,
+        /// Per segment: does it reach it.
+        pub segments: Vec<bool>,
+        /// Month indices relative to the horizon start, end exclusive; may
+        /// lie outside the horizon.
+        pub start: i64,
+        pub end: i64,
+        pub ramp_months: N,
+        /// The share of its cost the state refunds, per calendar year (12.7).
+        pub state_share: PerYear<N>,
+        /// How long a placed person is followed (None: while it runs).
+        pub follow_up_months: Option<usize>,
     }
 
     /// The investment, compared with the baseline arm (MODEL.md 5).
@@ -125,11 +193,11 @@ scenario_types! {
         pub funding: PerYear<N>,
     }
 
-    /// A refusion step: up to and including spell month `up_to_month`, the
-    /// state refunds `share`.
-    pub struct RefusionStep<N> {
+    /// A step of a ladder by spell month (refusion, duration ratios): up to
+    /// and including spell month `up_to_month`, `value`.
+    pub struct LadderStep<N> {
         pub up_to_month: u32,
-        pub share: N,
+        pub value: N,
     }
 
     /// A whole scenario.
@@ -139,13 +207,22 @@ scenario_types! {
         /// Annual discount rate per calendar year of the horizon (MODEL.md 7).
         pub discount_rate: PerYear<N>,
         pub perspective: Perspective,
-        pub refusion: Vec<RefusionStep<N>>,
+        /// The state's share of benefit by spell month.
+        pub refusion: Vec<LadderStep<N>>,
         pub reentry_cell: usize,
         pub indsats_month: N,
-        pub indexation: N,
+        /// Satsregulering: the rise into each calendar year (entry 0 unused).
+        pub indexation: PerYear<N>,
+        /// The rise of the investment's prices into each calendar year (12.8).
+        pub price_index: PerYear<N>,
+        /// Years of baseline run before the horizon (MODEL.md 12.4).
+        pub burn_in_years: usize,
+        /// In canonical order (by name); see [`Order`].
         pub destinations: Vec<Destination<N>>,
         pub segments: Vec<Segment<N>>,
         pub intervention: Option<Intervention<N>>,
+        /// The file's order of the canonically ordered lists.
+        pub order: Order,
         /// The parameters the numbers refer to (none in a draw's scenario).
         pub params: N::Params,
     }
@@ -154,6 +231,24 @@ scenario_types! {
 impl<N: Number> Scenario<N> {
     pub fn destination_index(&self, name: &str) -> Option<usize> {
         self.destinations.iter().position(|d| d.name == name)
+    }
+
+    /// The destinations' names in the file's order (the order of outputs).
+    pub fn destination_names(&self) -> Vec<&str> {
+        Order::as_given(&self.order.destinations, &self.destinations, |d| &d.name)
+    }
+
+    /// The segments' names in the file's order.
+    pub fn segment_names(&self) -> Vec<&str> {
+        Order::as_given(&self.order.segments, &self.segments, |s| &s.name)
+    }
+
+    /// The components' names in the file's order (empty without an intervention).
+    pub fn component_names(&self) -> Vec<&str> {
+        match &self.intervention {
+            None => Vec::new(),
+            Some(iv) => Order::as_given(&self.order.components, &iv.components, |c| &c.name),
+        }
     }
 }
 

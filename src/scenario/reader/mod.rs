@@ -7,6 +7,8 @@
 //! Every parameter lands in one flat list, keyed by its path; the rest of the
 //! scenario refers to parameters by index.
 
+mod canonical;
+mod correlations;
 mod intervention;
 
 use super::table::{
@@ -14,7 +16,7 @@ use super::table::{
     Table,
 };
 use super::{
-    Calendar, Destination, ParamId, Parameters, PerYear, Perspective, RefusionStep, Scenario,
+    Calendar, Destination, LadderStep, Order, ParamId, Parameters, PerYear, Perspective, Scenario,
     Segment,
 };
 use crate::dist::{self, Dist, Domain};
@@ -81,6 +83,9 @@ const TOP_KEYS: &[&str] = &[
     "destinations",
     "segments",
     "intervention",
+    "burn_in_years",
+    "price_index",
+    "correlations",
 ];
 const BENEFIT_KEYS: &[&str] = &[
     "refusion",
@@ -89,7 +94,7 @@ const BENEFIT_KEYS: &[&str] = &[
     "indsats_month",
     "indexation",
 ];
-const DEST_KEYS: &[&str] = &["relapse", "cost_month", "state_month"];
+const DEST_KEYS: &[&str] = &["relapse", "cost_month", "state_month", "benefit_share"];
 const SEGMENT_KEYS: &[&str] = &[
     "name",
     "initial",
@@ -97,7 +102,14 @@ const SEGMENT_KEYS: &[&str] = &[
     "benefit_month",
     "exit",
     "initial_cell",
+    "inflow_cell",
+    "duration_hr",
+    "initial_destinations",
 ];
+/// The most years of burn-in (MODEL.md 12.4).
+const MAX_BURN_IN_YEARS: i64 = 20;
+/// The longest follow-up a component may give, in months (a century).
+const MAX_FOLLOW_UP_MONTHS: i64 = 1200;
 
 impl Reader {
     /// A number or a distribution table at `path`, checked against `domain`.
@@ -268,18 +280,36 @@ impl Reader {
                 ));
             }
         };
+        let burn_in_years = t
+            .integer("burn_in_years", 0, MAX_BURN_IN_YEARS)?
+            .unwrap_or(0) as usize;
+        let price_index = self.opt_per_year(&t, "price_index", Domain::AboveMinusOne)?;
 
         let empty = Value::Object(Map::new());
         let benefit = Table::new(t.get("benefit").unwrap_or(&empty), "benefit", BENEFIT_KEYS)?;
-        let refusion = self.refusion(&benefit)?;
+        let refusion = match benefit.get("refusion") {
+            None => DEFAULT_LADDER
+                .iter()
+                .enumerate()
+                .map(|(i, &(m, s))| LadderStep {
+                    up_to_month: m,
+                    value: self.params.push(
+                        format!("{}[1]", index(&benefit.path("refusion"), i)),
+                        Dist::Fixed(s),
+                        Domain::Share,
+                    ),
+                })
+                .collect(),
+            Some(v) => self.ladder(&benefit.path("refusion"), v, Domain::Share)?,
+        };
         let reentry_cell = benefit
             .integer("reentry_cell", 0, LAST_CELL as i64)?
             .unwrap_or(LAST_CELL as i64) as usize;
         let default_initial_cell = benefit
             .integer("initial_cell", 0, LAST_CELL as i64)?
             .unwrap_or(LAST_CELL as i64) as usize;
-        let indsats_month = self.opt_param(&benefit, "indsats_month", Domain::Real, 0.0)?;
-        let indexation = self.opt_param(&benefit, "indexation", Domain::AboveMinusOne, 0.0)?;
+        let indsats_month = self.opt_param(&benefit, "indsats_month", Domain::MoneyMonth, 0.0)?;
+        let indexation = self.opt_per_year(&benefit, "indexation", Domain::AboveMinusOne)?;
 
         let destinations = self.destinations(t.get("destinations"))?;
         let dest_names: Vec<&str> = destinations.iter().map(|d| d.name.as_str()).collect();
@@ -288,7 +318,14 @@ impl Reader {
             None => None,
             Some(v) => Some(self.intervention(v, &calendar, &segments, &dest_names)?),
         };
-        Ok(Scenario {
+        if let Some(v) = t.get("correlations") {
+            let components = intervention.as_ref().map_or(Vec::new(), |iv| {
+                iv.components.iter().map(|c| c.name.as_str()).collect()
+            });
+            let segment_names: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
+            self.correlations(v, &segment_names, &components)?;
+        }
+        Ok(canonical::order(Scenario {
             name,
             calendar,
             discount_rate,
@@ -297,11 +334,14 @@ impl Reader {
             reentry_cell,
             indsats_month,
             indexation,
+            price_index,
+            burn_in_years,
             destinations,
             segments,
             intervention,
+            order: Order::default(),
             params: self.params,
-        })
+        }))
     }
 
     /// `discount_rate`: a number or distribution for every year, a list with
@@ -349,46 +389,51 @@ impl Reader {
         }
     }
 
-    fn refusion(&mut self, benefit: &Table) -> Result<Vec<RefusionStep>, Error> {
-        let path = benefit.path("refusion");
-        let Some(v) = benefit.get("refusion") else {
-            return Ok(DEFAULT_LADDER
-                .iter()
-                .enumerate()
-                .map(|(i, &(m, s))| RefusionStep {
-                    up_to_month: m,
-                    share: self.params.push(
-                        format!("{}[1]", index(&path, i)),
-                        Dist::Fixed(s),
-                        Domain::Real,
-                    ),
-                })
-                .collect());
-        };
+    /// An optional per-year value that is 0 when absent.
+    fn opt_per_year(
+        &mut self,
+        t: &Table,
+        key: &str,
+        domain: Domain,
+    ) -> Result<PerYear<ParamId>, Error> {
+        match t.get(key) {
+            Some(v) => self.per_year(t.path(key), v, domain),
+            None => {
+                let id = self.params.push(t.path(key), Dist::Fixed(0.0), domain);
+                Ok(vec![id; self.n_years])
+            }
+        }
+    }
+
+    /// A ladder by spell month at `path`: `[[up to month, value], …]`, plain
+    /// increasing integer months, the last at least 13 (MODEL.md 11.5, 12.3).
+    fn ladder(
+        &mut self,
+        path: &str,
+        v: &Value,
+        domain: Domain,
+    ) -> Result<Vec<LadderStep<ParamId>>, Error> {
         let steps = v.as_array().ok_or_else(|| {
             Error::invalid(
-                &path,
+                path,
                 format!(
-                    "expected a list of [up to month, share] pairs, got {}",
+                    "expected a list of [up to month, value] pairs, got {}",
                     type_name(v)
                 ),
             )
         })?;
         if steps.is_empty() {
-            return Err(Error::invalid(
-                &path,
-                "the refusion ladder needs at least one step",
-            ));
+            return Err(Error::invalid(path, "the ladder needs at least one step"));
         }
         let mut out = Vec::with_capacity(steps.len());
         let mut previous = 0u32;
         for (i, step) in steps.iter().enumerate() {
-            let p = index(&path, i);
+            let p = index(path, i);
             let pair = step.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
                 Error::invalid(
                     &p,
                     format!(
-                        "expected a pair [up to month, share], got {}",
+                        "expected a pair [up to month, value], got {}",
                         type_name(step)
                     ),
                 )
@@ -411,15 +456,15 @@ impl Reader {
                 ));
             }
             previous = month;
-            let share = self.param(index(&p, 1), &pair[1], Domain::Share)?;
-            out.push(RefusionStep {
+            let value = self.param(index(&p, 1), &pair[1], domain)?;
+            out.push(LadderStep {
                 up_to_month: month,
-                share,
+                value,
             });
         }
         if previous < 13 {
             return Err(Error::invalid(
-                &index(&path, steps.len() - 1),
+                &index(path, steps.len() - 1),
                 format!("the last ladder step must cover month 13 onwards (≥ 13), got {previous}"),
             ));
         }
@@ -432,23 +477,15 @@ impl Reader {
                 .iter()
                 .map(|name| {
                     let base = join("destinations", name);
+                    let mut zero = |key: &str, domain: Domain| {
+                        self.params.push(join(&base, key), Dist::Fixed(0.0), domain)
+                    };
                     Destination {
                         name: name.to_string(),
-                        relapse: self.params.push(
-                            join(&base, "relapse"),
-                            Dist::Fixed(0.0),
-                            Domain::Real,
-                        ),
-                        cost_month: self.params.push(
-                            join(&base, "cost_month"),
-                            Dist::Fixed(0.0),
-                            Domain::Real,
-                        ),
-                        state_month: self.params.push(
-                            join(&base, "state_month"),
-                            Dist::Fixed(0.0),
-                            Domain::Real,
-                        ),
+                        relapse: zero("relapse", Domain::Probability),
+                        cost_month: zero("cost_month", Domain::MoneyMonth),
+                        state_month: zero("state_month", Domain::MoneyMonth),
+                        benefit_share: zero("benefit_share", Domain::Share),
                     }
                 })
                 .collect());
@@ -487,8 +524,9 @@ impl Reader {
             out.push(Destination {
                 name: name.clone(),
                 relapse: self.opt_param(&t, "relapse", Domain::Probability, 0.0)?,
-                cost_month: self.opt_param(&t, "cost_month", Domain::Real, 0.0)?,
-                state_month: self.opt_param(&t, "state_month", Domain::Real, 0.0)?,
+                cost_month: self.opt_param(&t, "cost_month", Domain::MoneyMonth, 0.0)?,
+                state_month: self.opt_param(&t, "state_month", Domain::MoneyMonth, 0.0)?,
+                benefit_share: self.opt_param(&t, "benefit_share", Domain::Share, 0.0)?,
             });
         }
         Ok(out)
@@ -513,32 +551,46 @@ impl Reader {
         for (i, sv) in items.iter().enumerate() {
             let path = index("segments", i);
             let t = Table::new(sv, &path, SEGMENT_KEYS)?;
-            let name = t
-                .string("name")?
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("segment {i}"));
-            if out.iter().any(|s| s.name == name) {
-                return Err(Error::invalid(
-                    &t.path("name"),
-                    format!("duplicate segment name `{name}`"),
-                ));
-            }
+            let name = self.entry_name(&t, "segment", i, out.iter().map(|s| s.name.as_str()))?;
             let first_param = self.params.len();
             let initial = self.req_param(&t, "initial", Domain::Count)?;
-            let inflow_per_year = self.opt_param(&t, "inflow_per_year", Domain::Count, 0.0)?;
-            let benefit_month = self.req_param(&t, "benefit_month", Domain::Real)?;
+            let inflow_per_year = self.opt_per_year(&t, "inflow_per_year", Domain::Count)?;
+            let benefit_month = self.req_param(&t, "benefit_month", Domain::MoneyMonth)?;
             let initial_cell = t
                 .integer("initial_cell", 0, LAST_CELL as i64)?
                 .map(|c| c as usize)
                 .unwrap_or(default_cell);
-            let exit_path = t.path("exit");
+            let inflow_cell = t
+                .integer("inflow_cell", 0, LAST_CELL as i64)?
+                .map_or(0, |c| c as usize);
             let no_exits = Value::Object(Map::new());
-            let exit_value = t.get("exit").unwrap_or(&no_exits);
-            let exit_table = Table::by_destination(exit_value, &exit_path, dests)?;
+            let exit_table =
+                Table::by_destination(t.get("exit").unwrap_or(&no_exits), &t.path("exit"), dests)?;
             let exit = dests
                 .iter()
-                .map(|d| self.opt_param(&exit_table, d, Domain::Probability, 0.0))
+                .map(|d| self.opt_per_year(&exit_table, d, Domain::Probability))
                 .collect::<Result<Vec<_>, _>>()?;
+            let duration_hr = match t.get("duration_hr") {
+                None => Vec::new(),
+                Some(v) => self.ladder(&t.path("duration_hr"), v, Domain::NonNegative)?,
+            };
+            let initial_destinations = match t.get("initial_destinations") {
+                None => {
+                    let zero = self.params.push(
+                        t.path("initial_destinations"),
+                        Dist::Fixed(0.0),
+                        Domain::Count,
+                    );
+                    vec![zero; dests.len()]
+                }
+                Some(v) => {
+                    let table = Table::by_destination(v, &t.path("initial_destinations"), dests)?;
+                    dests
+                        .iter()
+                        .map(|d| self.opt_param(&table, d, Domain::Count, 0.0))
+                        .collect::<Result<Vec<_>, _>>()?
+                }
+            };
             self.params
                 .key_by_name(first_param, &path, &format!("segments[{name}]"));
             out.push(Segment {
@@ -549,9 +601,43 @@ impl Reader {
                 benefit_month,
                 exit,
                 initial_cell,
+                inflow_cell,
+                duration_hr,
+                initial_destinations,
             });
         }
         Ok(out)
+    }
+
+    /// The name of entry `i` of a list of `what`s (segments, components):
+    /// its `name`, or `"<what> <i>"` without one. Names are unique: a name
+    /// given twice, or a name without one would take, is an error.
+    fn entry_name<'a>(
+        &self,
+        t: &Table,
+        what: &str,
+        i: usize,
+        mut earlier: impl Iterator<Item = &'a str>,
+    ) -> Result<String, Error> {
+        let given = t.string("name")?;
+        if given.is_some_and(|n| n.trim().is_empty()) {
+            return Err(Error::invalid(
+                &t.path("name"),
+                format!("a {what} name must not be empty"),
+            ));
+        }
+        let name = given.map_or_else(|| format!("{what} {i}"), str::to_string);
+        if earlier.any(|n| n == name) {
+            let message = match given {
+                Some(_) => format!("duplicate {what} name `{name}`"),
+                None => format!(
+                    "this {what} has no name, so it is called `{name}`, which an earlier \
+                     {what} is named; give it a name of its own"
+                ),
+            };
+            return Err(Error::invalid(&t.path("name"), message));
+        }
+        Ok(name)
     }
 }
 
@@ -632,5 +718,130 @@ mod tests {
         );
         let e = err(&text);
         assert!(e.starts_with("intervention.funding:"), "{e}");
+    }
+
+    const VERSION_2: &str = r#"
+        start = "2017-01"
+        years = 2
+        [destinations]
+        job = { relapse = 0.3 }
+        hours = { benefit_share = 0.5 }
+        [[segments]]
+        name = "a"
+        initial = { dist = "uniform", low = 90, high = 110 }
+        benefit_month = 10000
+        exit = { job = [0.1, 0.2] }
+        [intervention]
+        start = "2017-01"
+        end = "2019-01"
+        [[intervention.components]]
+        name = "mentor"
+        relapse_hr = { job = 0.5 }
+        follow_up_months = 6
+    "#;
+
+    #[test]
+    fn section_12_keys_are_read_and_checked_with_their_path() {
+        let sc = Scenario::from_toml_str(VERSION_2).unwrap();
+        let comp = &sc.intervention.as_ref().unwrap().components[0];
+        assert_eq!(comp.follow_up_months, Some(6));
+        assert_eq!((comp.start, comp.end), (0, 24));
+        for (from, to, path, words) in [
+            (
+                "follow_up_months = 6",
+                "folow_up_months = 6",
+                "intervention.components[0].folow_up_months",
+                "did you mean `follow_up_months`",
+            ),
+            (
+                "follow_up_months = 6",
+                "follow_up_months = 0",
+                "intervention.components[0].follow_up_months",
+                "between 1 and",
+            ),
+            (
+                "follow_up_months = 6",
+                "end = \"2016-05\"",
+                "intervention.components[0].end",
+                "after it starts",
+            ),
+            (
+                "follow_up_months = 6",
+                "state_share = 1.5",
+                "intervention.components[0].state_share",
+                "share",
+            ),
+            (
+                "years = 2",
+                "years = 2\nburn_in_years = 21",
+                "burn_in_years",
+                "between 0 and 20",
+            ),
+            (
+                "years = 2",
+                "years = 2\nburn_in = 2",
+                "burn_in",
+                "did you mean `burn_in_years`",
+            ),
+            (
+                "benefit_share = 0.5",
+                "benefit_share = 1.5",
+                "destinations.hours.benefit_share",
+                "share",
+            ),
+            (
+                "exit = { job = [0.1, 0.2] }",
+                "exit = { job = [0.1, 0.2, 0.3] }",
+                "segments[0].exit.job",
+                "one value per calendar year",
+            ),
+            (
+                "benefit_month = 10000",
+                "benefit_month = 10000\ninflow_cell = 13",
+                "segments[0].inflow_cell",
+                "between 0 and 12",
+            ),
+            (
+                "benefit_month = 10000",
+                "benefit_month = 10000\nduration_hr = [[6, 1.2], [12, 1.0]]",
+                "segments[0].duration_hr[1]",
+                "13",
+            ),
+            (
+                "benefit_month = 10000",
+                "benefit_month = 10000\ninitial_destinations = { jb = 3 }",
+                "segments[0].initial_destinations.jb",
+                "did you mean `job`",
+            ),
+        ] {
+            let e = err(&VERSION_2.replace(from, to));
+            assert!(
+                e.starts_with(&format!("{path}:")) && e.contains(words),
+                "{to}: {e}"
+            );
+        }
+        let with_correlations = |group: &str| format!("{VERSION_2}\n[[correlations]]\n{group}\n");
+        for (group, path, words) in [
+            ("name = \"g\"\npaths = [\"segments[0].intial\"]\nrho = 0.5", "correlations[0].paths[0]", "did you mean `segments[0].initial`"),
+            ("name = \"g\"\npaths = [\"segments[a].initial\"]\nrho = 1.0", "correlations[0].rho", "[0, 1)"),
+            ("name = \"g\"\npaths = [\"segments[a].exit.job\"]\nrho = 0.5", "correlations[0].paths", "uncertain"),
+            ("name = \"g\"\npaths = [\"segments[a].initial\", \"segments[0].initial\"]\nrho = 0.5", "correlations[0].paths[1]", "one group only"),
+        ] {
+            let e = err(&with_correlations(group));
+            assert!(e.starts_with(&format!("{path}:")) && e.contains(words), "{group}: {e}");
+        }
+        let e = err(&with_correlations(
+            "name = \"g\"\npaths = [\"segments[a].initial\"]\nrho = 0.5\n[[correlations]]\n\
+             name = \"h\"\npaths = [\"segments[0].initial\"]\nrho = 0.2",
+        ));
+        assert!(
+            e.starts_with("correlations[1].paths[0]:") && e.contains("group `g`"),
+            "{e}"
+        );
+        let ok = Scenario::from_toml_str(&with_correlations(
+            "name = \"g\"\npaths = [\"segments[a].initial\", \"segments[0].exit.job\"]\nrho = 0.5",
+        ))
+        .unwrap();
+        assert_eq!(ok.params.correlations()[0].members.len(), 1);
     }
 }
