@@ -9,7 +9,7 @@ business case); the best design has the lowest mean NPV.
 
 >>> from indsats import design
 >>> g = design.grid(sc, {"intervention.caseload.target": [25, 30, 40],
-...                      "intervention.components[1].participants": [0, 20, 40]})
+...                      "intervention.components[mentor].participants": [0, 20, 40]})
 >>> g.table; g.plot_heatmap(); g.plot_frontier()
 >>> design.staffing(sc, fte=range(0, 21)).table
 >>> design.optimize(sc, space, budget_per_year=6e6).best
