@@ -278,3 +278,16 @@ fn a_run_that_overflows_names_the_output_and_the_draw() {
         assert!(e.contains("not a finite number"), "{e}");
     }
 }
+
+#[test]
+fn a_key_written_twice_in_json_is_an_error_not_the_last_value() {
+    let twice = r#"{"start": "2020-01", "years": 1,
+        "segments": [{"initial": 10, "benefit_month": 1000,
+                      "exit": {"job": 0.1, "job": 0.2}}]}"#;
+    let e = Scenario::from_json_str(twice).unwrap_err().to_string();
+    assert!(e.contains("duplicate key `job`"), "{e}");
+    // The same text with the key once is read, with its value exact.
+    let once = twice.replace(r#""job": 0.1, "#, "");
+    let sc = Scenario::from_json_str(&once).expect("valid");
+    assert_eq!(read_back(&sc), (1000.0, 0.2));
+}

@@ -179,6 +179,24 @@ def test_a_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
         indsats.Scenario.from_json(j)
 
 
+def test_a_key_written_twice_is_an_error_naming_file_and_path(tmp_path: Path) -> None:
+    """JSON keeps the last of two equal keys; a scenario file must not lose a number."""
+    body = (
+        '{"start": "2020-01", "years": 1, "segments": [{"initial": 10, '
+        '"benefit_month": 1000, "exit": {"job": 0.1, "job": 0.2}}]}'
+    )
+    p = tmp_path / "twice.json"
+    p.write_text(body, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"twice\.json: segments\[0\]\.exit\.job: .*twice"):
+        indsats.Scenario.from_json(p)
+    p.write_text(body.replace('"job": 0.1, ', ""), encoding="utf-8")
+    assert indsats.Scenario.from_json(p).to_dict()["segments"][0]["exit"]["job"] == 0.2
+    t = tmp_path / "twice.toml"
+    t.write_text('start = "2020-01"\nyears = 1\nyears = 2\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"twice\.toml: not valid TOML"):
+        indsats.Scenario.from_toml(t)
+
+
 def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     from _scenarios import ROOT
 
@@ -274,3 +292,23 @@ def test_an_unpickled_result_is_read_only_and_equal(result: indsats.Result) -> N
         with pytest.raises(ValueError, match="read-only"):
             array[0] = 0
     assert back.table().equals(result.table())
+
+
+def test_a_fresh_result_cannot_be_changed_through_what_it_hands_out(
+    result: indsats.Result,
+) -> None:
+    """Its own arrays are read-only; what ``npv`` or ``draws`` return is the user's copy."""
+    for array in (result._rows, result._detail, result.stock_paths):
+        with pytest.raises(ValueError, match="read-only"):
+            array.flat[0] = 0
+    table = result.table()
+    for get in (
+        lambda: result.npv,
+        lambda: result.break_even,
+        lambda: result.draws("net"),
+        lambda: result.draws("cost", arm="baseline"),
+    ):
+        before = get().copy()
+        get().flat[0] += 1
+        assert np.array_equal(get(), before)
+    assert result.table().equals(table)

@@ -103,6 +103,30 @@ def _read_text(path: str | os.PathLike[str], what: str) -> tuple[Path, str]:
         ) from None
 
 
+class _Pairs(list[tuple[str, Any]]):
+    """A JSON object as read, before its keys are checked to be unique."""
+
+
+def _unique_keys(value: Any, path: str) -> Any:
+    """The JSON tree with dicts for objects; a key written twice in one object is
+    a ValueError naming it (``json.loads`` would keep the last silently)."""
+    if isinstance(value, _Pairs):
+        out: dict[str, Any] = {}
+        for key, item in value:
+            where = _paths.join(path, key)
+            if key in out:
+                raise ValueError(f"{where}: the key {key!r} is written twice")
+            out[key] = _unique_keys(item, where)
+        return out
+    if isinstance(value, list):
+        return [_unique_keys(item, _paths.join(path, i)) for i, item in enumerate(value)]
+    return value
+
+
+def _json_loads(text: str) -> Any:
+    return _unique_keys(json.loads(text, object_pairs_hook=_Pairs), "")
+
+
 class Scenario:
     """A validated scenario.
 
@@ -142,7 +166,7 @@ class Scenario:
     @classmethod
     def from_json(cls, path: str | os.PathLike[str]) -> Scenario:
         """Read a scenario from a JSON file (UTF-8)."""
-        return cls._from_file(path, "JSON", json.loads, json.JSONDecodeError)
+        return cls._from_file(path, "JSON", _json_loads, json.JSONDecodeError)
 
     @classmethod
     def _from_file(
@@ -157,6 +181,8 @@ class Scenario:
             data = parse(text)
         except invalid as e:
             raise ValueError(f"{p}: not valid {what}: {e}") from None
+        except ValueError as e:
+            raise ValueError(f"{p}: {e}") from None
         except RecursionError:
             raise ValueError(f"{p}: nested too deeply") from None
         return cls(data, source=str(p))

@@ -254,7 +254,7 @@ impl<N: Number> Scenario<N> {
 
 impl Scenario {
     pub fn from_json_str(text: &str) -> Result<Self, Error> {
-        let value: Value = serde_json::from_str(text)
+        let table::StrictValue(value) = serde_json::from_str(text)
             .map_err(|e| Error::invalid("", format!("not valid JSON: {e}")))?;
         Self::from_value(&value)
     }
