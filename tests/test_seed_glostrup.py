@@ -94,8 +94,9 @@ def test_investment_is_paid_only_in_2017_and_2018(result: indsats.Result) -> Non
     assert np.all((investment > 1.5e6) & (investment < 4.0e6)), investment
 
 
-# Every effect back inside effects-evidence.md §8 (the scenario's FINDINGs): the STV consultants
-# at the job broker row, the 2017 afklaring at AFKLARING_HR (1.2-2.0, mode 1.6).
+# The STV and afklaring effects back inside effects-evidence.md §8 (two of the scenario's
+# FINDINGs; the caseload and the ramp stay as they are): the STV consultants at the job broker
+# row, the 2017 afklaring at AFKLARING_HR (1.2-2.0, mode 1.6).
 AFKLARING_2018 = {"dist": "pert", "min": 1.2, "mode": 1.4, "max": 1.6}
 INSIDE_EVIDENCE = {
     "intervention.components[STV virksomhedsindsats].hr.job": {
