@@ -13,6 +13,7 @@ within 15 % of the article's figure.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -97,8 +98,8 @@ def test_investment_is_paid_only_in_2017_and_2018(result: indsats.Result) -> Non
 # The STV and afklaring effects back inside effects-evidence.md §8 (two of the scenario's
 # FINDINGs; the caseload and the ramp stay as they are): the STV consultants at the job broker
 # row, the 2017 afklaring at AFKLARING_HR (1.2-2.0, mode 1.6).
-AFKLARING_2018 = {"dist": "pert", "min": 1.2, "mode": 1.4, "max": 1.6}
-INSIDE_EVIDENCE = {
+AFKLARING_2018: dict[str, Any] = {"dist": "pert", "min": 1.2, "mode": 1.4, "max": 1.6}
+INSIDE_EVIDENCE: dict[str, Any] = {
     "intervention.components[STV virksomhedsindsats].hr.job": {
         "dist": "pert",
         "min": 1.0,
@@ -112,11 +113,16 @@ INSIDE_EVIDENCE = {
 }
 # ... plus the revisitation to jobparat that would close the gap: six times the baseline's rate
 # in 2017, none extra in 2018.
-REVISITATION = {**INSIDE_EVIDENCE, "intervention.components[afklaring].hr.jobparat": [6.0, 1.0]}
-NO_JOBPARAT = {f"segments[{s}].exit.jobparat": 0 for s in ("30+ uden børn", "30+ forsørgere")}
+REVISITATION: dict[str, Any] = {
+    **INSIDE_EVIDENCE,
+    "intervention.components[afklaring].hr.jobparat": [6.0, 1.0],
+}
+NO_JOBPARAT: dict[str, Any] = {
+    f"segments[{s}].exit.jobparat": 0 for s in ("30+ uden børn", "30+ forsørgere")
+}
 
 
-def run(scenario: indsats.Scenario, changes: dict[str, object]) -> indsats.Result:
+def run(scenario: indsats.Scenario, changes: dict[str, Any]) -> indsats.Result:
     return indsats.simulate(
         scenario.replace(changes), draws=DRAWS, seed=SEED, mode="stochastic", progress=False
     )
