@@ -24,30 +24,52 @@ fn variant(edit: impl Fn(&str) -> String) -> Scenario {
     Scenario::from_toml_str(&text).unwrap_or_else(|err| panic!("{BALLERUP}: {err}"))
 }
 
-/// The variants of Ballerup that show what version 2's keys cost.
+/// Ballerup's file without the lines that start with one of `keys`.
+fn without(keys: &'static [&'static str]) -> Scenario {
+    variant(|t| {
+        t.lines()
+            .filter(|l| !keys.iter().any(|k| l.starts_with(k)))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    })
+}
+
+/// Ballerup's file with `follow_up_months = 12` in every component that has a `relapse_hr`.
+fn follow_up_12(text: &str) -> String {
+    let mut out = String::new();
+    let mut given = false;
+    for line in text.lines() {
+        if line.starts_with("[[") {
+            given = false;
+        }
+        if line.starts_with("relapse_hr.") && !given {
+            out.push_str("follow_up_months = 12\n");
+            given = true;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The variants of Ballerup that show what version 2's keys cost: burn-in and
+/// followed stocks (the retention of the persons the components place).
 fn variants() -> Vec<(&'static str, Scenario)> {
-    let retention = "coverage = 1.0\n";
-    assert!(std::fs::read_to_string(BALLERUP)
-        .unwrap()
-        .contains(retention));
+    let text = std::fs::read_to_string(BALLERUP).unwrap_or_else(|err| panic!("{BALLERUP}: {err}"));
+    for key in ["burn_in_years = ", "relapse_hr."] {
+        assert!(
+            text.contains(key),
+            "{BALLERUP} no longer has `{key}`: update the variants"
+        );
+    }
     vec![
-        ("as is (followed retention)", ballerup()),
+        ("as is (burn-in, followed retention)", ballerup()),
+        ("no burn_in_years", without(&["burn_in_years"])),
+        ("no relapse_hr (nothing followed)", without(&["relapse_hr"])),
+        ("follow_up_months = 12", variant(follow_up_12)),
         (
-            "no relapse_hr (nothing followed)",
-            variant(|t| {
-                t.lines()
-                    .filter(|l| !l.starts_with("relapse_hr"))
-                    .map(|l| format!("{l}\n"))
-                    .collect()
-            }),
-        ),
-        (
-            "follow_up_months = 12",
-            variant(|t| t.replace(retention, &format!("{retention}follow_up_months = 12\n"))),
-        ),
-        (
-            "burn_in_years = 5",
-            variant(|t| t.replacen("years = 4", "years = 4\nburn_in_years = 5", 1)),
+            "neither (no section-12 cost)",
+            without(&["burn_in_years", "relapse_hr"]),
         ),
     ]
 }

@@ -19,7 +19,7 @@ import indsats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _scenarios import SYNTHETIC
-from oracle.numpy_model import calendar_years, simulate_numpy, state_names
+from oracle.numpy_model import calendar_years, coinciding, simulate_numpy, state_names
 
 pytestmark = SYNTHETIC
 DRAWS = 3
@@ -319,27 +319,6 @@ SCENARIOS = {
     "started_before_horizon": started_before_horizon,
     "empty_target_stock": empty_target_stock,
 }
-
-
-def coinciding(scenario: dict[str, Any]) -> dict[str, Any]:
-    """The scenario where versions 1 and 2 of MODEL.md agree, the version this oracle
-    reads: components follow nobody (12.2 moves relapse_hr onto the persons they
-    placed), the perspective is municipal or, without funding, public (12.7 changes who
-    pays the investment), and destination costs are not indexed (12.8 indexes them).
-    `oracle.model_v2` is compared with the engine on every key in test_engine_v2_reference."""
-    sc = copy.deepcopy(scenario)
-    iv = sc.get("intervention")
-    for comp in iv.get("components", []) if iv else []:
-        comp.pop("relapse_hr", None)
-    if sc.get("perspective", "municipal") != "municipal":
-        sc["perspective"] = "public"
-        if iv:
-            iv.pop("funding", None)
-    if sc.get("benefit", {}).get("indexation", 0.0) != 0.0:
-        for dest in sc["destinations"].values():
-            dest.pop("cost_month", None)
-            dest.pop("state_month", None)
-    return sc
 
 
 def engine_outputs(scenario: dict[str, Any]) -> dict[str, np.ndarray]:

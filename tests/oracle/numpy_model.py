@@ -18,6 +18,7 @@ fixed-parameter case is meant to match exactly.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -760,3 +761,44 @@ if __name__ == "__main__":
     for name in ("investment", "savings", "net"):
         print(f"{name:11}", np.round(out[name].mean(axis=0) / 1e6, 2), "mio. kr.")
     print("P(npv < 0) ", (out["npv"] < 0).mean())
+
+
+def coinciding(scenario: dict[str, Any]) -> dict[str, Any]:
+    """The scenario where versions 1 and 2 of MODEL.md agree, the version this oracle
+    reads: components follow nobody (12.2 moves relapse_hr onto the persons they
+    placed), the perspective is municipal or, without funding, public (12.7 changes who
+    pays the investment), and destination costs are not indexed (12.8 indexes them).
+    `oracle.model_v2` is compared with the engine on every key in test_engine_v2_reference."""
+    sc = copy.deepcopy(scenario)
+    iv = sc.get("intervention")
+    for comp in iv.get("components", []) if iv else []:
+        comp.pop("relapse_hr", None)
+    if sc.get("perspective", "municipal") != "municipal":
+        sc["perspective"] = "public"
+        if iv:
+            iv.pop("funding", None)
+    if sc.get("benefit", {}).get("indexation", 0.0) != 0.0:
+        for dest in sc["destinations"].values():
+            dest.pop("cost_month", None)
+            dest.pop("state_month", None)
+    return sc
+
+
+# Keys of MODEL.md section 12 that this version-1 model does not read.
+_VERSION_2_TOP = ("burn_in_years", "price_index", "correlations")
+_VERSION_2_SEGMENT = ("initial_destinations", "inflow_cell", "duration_hr")
+_VERSION_2_COMPONENT = ("segments", "start", "end", "ramp", "follow_up_months", "state_share")
+
+
+def version_2_keys(scenario: dict[str, Any]) -> list[str]:
+    """The section-12 keys a scenario uses, which this model would silently ignore."""
+    found = [k for k in _VERSION_2_TOP if k in scenario]
+    for i, seg in enumerate(scenario.get("segments", [])):
+        found += [f"segments[{i}].{k}" for k in _VERSION_2_SEGMENT if k in seg]
+    components = (scenario.get("intervention") or {}).get("components", [])
+    for i, comp in enumerate(components):
+        found += [f"intervention.components[{i}].{k}" for k in _VERSION_2_COMPONENT if k in comp]
+    for name, dest in scenario.get("destinations", {}).items():
+        if isinstance(dest, dict) and "benefit_share" in dest:
+            found.append(f"destinations.{name}.benefit_share")
+    return found
