@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _scenarios import SYNTHETIC
-from oracle.numpy_model import calendar_years, simulate_numpy
-from test_numpy_reference import assert_close, coinciding, engine_outputs
+from oracle.numpy_model import calendar_years, coinciding, simulate_numpy
+from test_numpy_reference import assert_close, engine_outputs
 
 pytestmark = SYNTHETIC
 NAMES = ["job", "education", "flexjob", "resource", "pension", "other", "outside"]

@@ -26,8 +26,15 @@ from _scenarios import ROOT, SYNTHETIC
 sys.path.insert(0, str(ROOT / "benches"))
 from numpy_matrix import simulate_matrix
 from numpy_vector import binomial_icdf, simulate_vector
-from oracle.numpy_model import EXAMPLE, OUTPUT_NAMES, _fixed, simulate_numpy, version_2_keys
-from test_numpy_reference import SCENARIOS, assert_close, coinciding, engine_outputs
+from oracle.numpy_model import (
+    EXAMPLE,
+    OUTPUT_NAMES,
+    _fixed,
+    coinciding,
+    simulate_numpy,
+    version_2_keys,
+)
+from test_numpy_reference import SCENARIOS, assert_close, engine_outputs
 
 pytestmark = SYNTHETIC
 OUTPUTS = tuple(name for name in OUTPUT_NAMES if name != "break_even")  # compared to 1e-9
