@@ -402,14 +402,17 @@ def write_excel(
     result.check_finite("the workbook is not written")
     lo, hi = percentiles
     table = result.table(percentiles=(lo, hi), lang=lang, unit=unit, detail=True, total=True)
-    summary = result.summary(percentiles=(lo, 50, hi), lang=lang, unit=unit)
+    # The median beside the interval (once, when the interval starts or ends at it).
+    with_median = sorted({lo, 50.0, hi})
+    summary = result.summary(percentiles=with_median, lang=lang, unit=unit)
     assumptions = assumptions_frame(result, lang)
     details = []
     if result.n_detail:
-        ps = (lo, 50, hi)
-        details.append(("sheet.by_segment", result.by_segment(percentiles=ps, lang=lang)))
+        details.append(("sheet.by_segment", result.by_segment(percentiles=with_median, lang=lang)))
         if result.components:
-            details.append(("sheet.by_component", result.by_component(percentiles=ps, lang=lang)))
+            details.append(
+                ("sheet.by_component", result.by_component(percentiles=with_median, lang=lang))
+            )
     chart = _chart_png(result, lang, unit, percentiles)
     n = min(result.n_draws, MAX_ROWS)
 

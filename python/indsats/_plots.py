@@ -205,7 +205,7 @@ def _stocks(result: Result, ax: Axes, ps: list[float], lang: str) -> None:
 def _stock_difference(result: Result, ax: Axes, ps: list[float], lang: str) -> None:
     """Intervention minus baseline stock per state, month by month: the mean
     over the kept draws, and a band between the outer percentiles."""
-    paths = result.kept_paths()
+    paths = result._kept_paths()
     difference = paths[:, 1] - paths[:, 0]  # (draws, months, states)
     months = np.arange(difference.shape[1])
     band = (ps[0], ps[-1]) if len(ps) > 1 and len(difference) > 1 else ()

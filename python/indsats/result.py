@@ -497,7 +497,7 @@ class Result:
         """
         check_lang(lang)
         ps = check_percentiles(percentiles)
-        paths = self.kept_paths()
+        paths = self._kept_paths()
         mean = paths.mean(axis=0)
         bands = np.percentile(paths, ps, axis=0) if ps else np.empty((0, *mean.shape))
         months = self.scenario.months
@@ -518,7 +518,7 @@ class Result:
                 frames.append(pd.DataFrame(data))
         return pd.concat(frames, ignore_index=True)
 
-    def kept_paths(self) -> NDArray[np.float64]:
+    def _kept_paths(self) -> NDArray[np.float64]:
         """:attr:`stock_paths`, or a ValueError saying how to keep them when the
         run kept none."""
         if self.stock_paths.shape[0] == 0:
