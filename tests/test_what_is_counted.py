@@ -263,18 +263,30 @@ def test_paid_back_plot_shows_the_share_by_year(result: indsats.Result) -> None:
     assert ys and all(t.endswith(" %") for t in ys), ys
     notes = [t.get_text() for t in ax.texts]
     assert notes == [indsats._format.share(h, "da") for h in heights]
-    assert ax.get_ylabel() == "Andel trækninger, der har tjent sig hjem ved årets udgang"
+    assert ax.get_ylabel() == "Andel tjent hjem ved årets udgang"
     plt.close(fig)
 
 
 def test_stock_difference_plot_in_danish_uses_decimal_commas(result: indsats.Result) -> None:
     fig, ax = plt.subplots()
     result.plot("stock_difference", ax=ax, lang="da")
+    ax.set_ylim(-1.5, 1.5)  # ticks at halves: decimals show
     fig.canvas.draw()
     ys = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
-    assert ys and not any("." in t for t in ys if "," not in t and len(t) < 4), ys
+    assert {"−0,5", "0,5", "1,0"} <= set(ys), ys
     assert ax.get_ylabel() == "Personer, med − uden investering"
     assert {line.get_label() for line in ax.get_lines()} >= {"Forsørgelse", "Job", "Uddannelse"}
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    result.plot("stock_difference", ax=ax, lang="en")
+    ax.set_ylim(-1.5, 1.5)
+    fig.canvas.draw()
+    assert {"−0.5", "0.5"} <= {t.get_text() for t in ax.get_yticklabels()}
+    assert ax.get_ylabel() == "Persons, intervention − baseline"
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    result.plot("paid_back", ax=ax, lang="en")
+    assert ax.get_ylabel() == "Share paid back by the year's end"
     plt.close(fig)
     no_paths = indsats.simulate(scenario_dict(), 5, seed=1, keep_paths=0, progress=False)
     with pytest.raises(ValueError, match="keep_paths"):

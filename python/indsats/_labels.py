@@ -92,8 +92,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "da": "Personer, med − uden investering",
     },
     "paid_back_share": {
-        "en": "Share of draws paid back by the end of the year",
-        "da": "Andel trækninger, der har tjent sig hjem ved årets udgang",
+        "en": "Share paid back by the year's end",
+        "da": "Andel tjent hjem ved årets udgang",
     },
     "no_break_even": {
         "en": "No draw breaks even within the horizon",
@@ -135,8 +135,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "excel.sheet.by_segment": {"en": "By segment", "da": "Segmenter"},
     "excel.sheet.by_component": {"en": "By component", "da": "Komponenter"},
     "excel.detail_draws": {
-        "en": "Mean and percentiles over the first {n} draws; money in {unit}.",
-        "da": "Middel og percentiler over de første {n} trækninger; beløb i {unit}.",
+        "en": "Mean and percentiles over the first {n} draws. Money: {unit}",
+        "da": "Middel og percentiler over de første {n} trækninger. Beløb: {unit}",
     },
     "excel.deadweight": {
         "en": "Deadweight: 1 − the model's municipal benefit savings / the gross savings a "
