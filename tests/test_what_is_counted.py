@@ -357,6 +357,17 @@ def test_danish_csv_rounds_each_row_as_it_is_shown(result: indsats.Result, tmp_p
     assert "-0" not in {x.rstrip("0").rstrip(",") for xs in rows.values() for x in xs}
 
 
+def test_the_capped_warning_never_rounds_a_share_to_all_or_nothing() -> None:
+    d = scenario_dict()
+    d["intervention"]["components"][0]["participants"] = 405  # about the whole benefit stock
+    with pytest.warns(indsats.ScenarioWarning, match="participants above") as caught:
+        res = indsats.simulate(d, 400, seed=1, progress=False)
+    capped = (res.draws("component[mentor].capped_months").sum(axis=1) > 0).mean()
+    assert 0.99 < capped < 1
+    message = next(str(w.message) for w in caught if "participants above" in str(w.message))
+    assert message.endswith("share of draws capped: >99%)"), message
+
+
 def test_a_run_without_detail_has_no_detail_sheets(tmp_path: Path) -> None:
     res = indsats.simulate(scenario_dict(), 10, seed=1, keep_detail=0, progress=False)
     wb = openpyxl.load_workbook(res.to_excel(tmp_path / "case.xlsx"))

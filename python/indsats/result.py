@@ -694,7 +694,7 @@ def _warn_about_run(result: Result) -> None:
         warn(
             f"component {steps[1]!r}: participants above the target stock, so the "
             f"enrolment was capped at the stock ({years}; share of draws capped: "
-            f"{float((capped.sum(axis=1) > 0).mean()):.0%})"
+            f"{_format.share(float((capped.sum(axis=1) > 0).mean()), 'en')})"
         )
     stock = result.draws("stock.benefit", "baseline").mean(axis=0)
     first, last = float(stock[0]), float(stock[-1])
