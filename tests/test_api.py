@@ -153,7 +153,7 @@ def test_cost_is_split_into_its_parts(result: indsats.Result) -> None:
     by_part = sum(result.savings_by_part(p) for p in ("benefit", "effort", "destinations"))
     np.testing.assert_allclose(by_part, result.draws("savings"), rtol=1e-9, atol=1e-3)
     detail = result.table(detail=True, lang="da")
-    assert list(detail.index) == [
+    assert list(detail.index)[:6] == [
         "Investering",
         "Besparelse",
         "  heraf forsørgelse",
@@ -171,7 +171,7 @@ def test_cost_is_split_into_its_parts(result: indsats.Result) -> None:
 
 def test_summary_and_draws(result: indsats.Result) -> None:
     s = result.summary()
-    assert s.shape == (6, 4)
+    assert s.shape == (10, 4)
     assert s.loc["NPV (mio. kr.)", "mean"] == pytest.approx(result.npv.mean() / 1e6)
     assert s.loc["P(NPV < 0)", "mean"] == pytest.approx((result.npv < 0).mean())
     assert s.loc["Probability of payback", "mean"] == pytest.approx((result.break_even >= 0).mean())

@@ -58,7 +58,15 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> indsats.Result:
 def test_workbook_reads_back(result: indsats.Result, tmp_path: Path) -> None:
     out = result.to_excel(tmp_path / "case.xlsx")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Business case", "Resumé", "Antagelser", "Trækninger", "Om kørslen"]
+    assert wb.sheetnames == [
+        "Business case",
+        "Resumé",
+        "Antagelser",
+        "Segmenter",
+        "Komponenter",
+        "Trækninger",
+        "Om kørslen",
+    ]
     ws = wb["Business case"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "Excel test"
@@ -98,7 +106,15 @@ def test_every_sheet_speaks_the_language(result: indsats.Result, tmp_path: Path)
         "perspektiv",
     ]
     en = openpyxl.load_workbook(result.to_excel(tmp_path / "en.xlsx", lang="en"))
-    assert en.sheetnames == ["Business case", "Summary", "Assumptions", "Draws", "About the run"]
+    assert en.sheetnames == [
+        "Business case",
+        "Summary",
+        "Assumptions",
+        "By segment",
+        "By component",
+        "Draws",
+        "About the run",
+    ]
     assert en["Draws"]["B1"].value == "NPV (mio. kr.)"
 
 

@@ -21,6 +21,7 @@ def test_the_expected_notebooks_exist() -> None:
         "value_of_information",
         "best_design",
         "calibrate",
+        "what_a_spreadsheet_misses",
     } <= names
 
 

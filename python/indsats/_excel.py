@@ -196,22 +196,24 @@ def _table_sheet(
     percentiles: tuple[float, float],
     chart: bytes,
 ) -> None:
-    sheet = _Sheet(wb, _t("sheet.table", lang), [38] + [11] * len(table.columns), "B4")
+    spec = _format.spec_of(table) or {}
+    sheet = _Sheet(wb, _t("sheet.table", lang), [50] + [11] * len(table.columns), "B4")
     sheet.append([result.scenario.name], bold=True)
     years = []
     for year, stat in table.columns:
         years.append(year if stat == table.columns[0][1] else None)
     sheet.append([None, *years], bold=True)
     sheet.append([table.index.name, *(stat for _, stat in table.columns)], bold=True)
-    money = _MONEY_FORMAT[unit]
     for name, row in table.iterrows():
-        sheet.append([name, *row.to_numpy()], [None] + [money] * len(row))
+        fmt = _format_of(spec.get("rows", {}).get(name, "money"), unit)
+        sheet.append([name, *row.to_numpy()], [None] + [fmt] * len(row))
     sheet.append([])
     lo, hi = percentiles
     n = _format.number(result.n_draws, 0, lang)
     lo_text, hi_text = _format.plain(lo, lang), _format.plain(hi, lang)
     sheet.append([_t("interval", lang, unit=label(unit, lang), lo=lo_text, hi=hi_text, n=n)])
     sheet.append([_t("signs", lang)])
+    sheet.append([_t("deadweight", lang)])
     image = Image(io.BytesIO(chart))
     sheet.ws.add_image(image, f"A{sheet.rows + 2}")
 
@@ -225,7 +227,7 @@ def _summary_sheet(
     labels = result.scenario.month_labels
     for name, row in summary.iterrows():
         kind = spec.get("rows", {}).get(name, "money")
-        fmt = _MONEY_FORMAT[unit] if kind == "money" else _FORMATS[kind]
+        fmt = _format_of(kind, unit)
         values: list[Any] = []
         for i, x in enumerate(row.to_numpy()):
             if kind == "month":
@@ -234,7 +236,43 @@ def _summary_sheet(
         sheet.append([name, *values], [None] + [fmt] * len(values))
     sheet.append([])
     sheet.append([_t("payback", lang)])
+    sheet.append([_t("deadweight", lang)])
     sheet.append([_t("signs", lang)])
+
+
+def _format_of(kind: str, unit: str) -> str:
+    """The number format of a kind of number (money in ``unit``)."""
+    return _MONEY_FORMAT[unit] if kind == "money" else _FORMATS[kind]
+
+
+# Outputs per segment and component that are money (kroner, shown in the unit).
+_DETAIL_MONEY = ("savings", "investment")
+_DETAIL_KINDS = {"capped_months": "count"}
+
+
+def _detail_sheet(
+    wb: Workbook, title: str, frame: pd.DataFrame, result: Result, lang: str, unit: str
+) -> None:
+    """A tidy sheet of outputs per segment or component: the first four columns
+    name the entry, output, arm and year; money is shown in ``unit``."""
+    scale = unit_scale(unit)
+    output = frame.columns[1]
+    money = frame[output].isin(_DETAIL_MONEY).to_numpy()
+    values = frame.iloc[:, 4:].to_numpy(dtype=np.float64)
+    values = np.where(money[:, None], values / scale, values)
+    sheet = _Sheet(wb, title, [24, 26, 16, 8] + [12] * values.shape[1], "E2")
+    sheet.append(list(frame.columns), bold=True)
+    for (entry, name, arm, year), row, is_money in zip(
+        frame.iloc[:, :4].itertuples(index=False), values, money, strict=True
+    ):
+        kind = "money" if is_money else _DETAIL_KINDS.get(str(name), "persons")
+        shown = f"{name} ({label(unit, lang)})" if is_money else name
+        sheet.append(
+            [entry, shown, arm, year, *row], [None] * 4 + [_format_of(kind, unit)] * len(row)
+        )
+    sheet.append([])
+    n = _format.number(result.n_detail, 0, lang)
+    sheet.append([_t("detail_draws", lang, n=n, unit=label(unit, lang))])
 
 
 def _month_value(x: float, labels: list[str], lang: str, *, first: bool) -> Any:
@@ -364,8 +402,17 @@ def write_excel(
     result.check_finite("the workbook is not written")
     lo, hi = percentiles
     table = result.table(percentiles=(lo, hi), lang=lang, unit=unit, detail=True, total=True)
-    summary = result.summary(percentiles=(lo, 50, hi), lang=lang, unit=unit)
+    # The median beside the interval (once, when the interval starts or ends at it).
+    with_median = sorted({lo, 50.0, hi})
+    summary = result.summary(percentiles=with_median, lang=lang, unit=unit)
     assumptions = assumptions_frame(result, lang)
+    details = []
+    if result.n_detail:
+        details.append(("sheet.by_segment", result.by_segment(percentiles=with_median, lang=lang)))
+        if result.components:
+            details.append(
+                ("sheet.by_component", result.by_component(percentiles=with_median, lang=lang))
+            )
     chart = _chart_png(result, lang, unit, percentiles)
     n = min(result.n_draws, MAX_ROWS)
 
@@ -382,6 +429,8 @@ def write_excel(
                 [None, None, "General", "General", "General", None, None],
                 "B2",
             )
+            for title, frame in details:
+                _detail_sheet(wb, _t(title, lang), frame, result, lang, unit)
             _draws_sheet(wb, result, lang, unit, n)
             _about_sheet(wb, result, lang, unit, n if n < result.n_draws else None)
             wb.save(tmp)

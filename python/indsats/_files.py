@@ -34,7 +34,8 @@ def check_suffix(path: object, formats: tuple[str, ...], what: str) -> str:
 
 def csv_text(table: pd.DataFrame, out: IO[str] | str) -> None:
     """Write a table as CSV: English comma-separated at full precision; Danish
-    semicolon-separated with a decimal comma, rounded as the table shows it."""
+    semicolon-separated with a decimal comma, each row rounded as the table shows
+    it (shares as fractions to a tenth of a percentage point)."""
     import pandas as pd
 
     from . import _format
@@ -42,8 +43,7 @@ def csv_text(table: pd.DataFrame, out: IO[str] | str) -> None:
     spec = _format.spec_of(table)
     frame = pd.DataFrame(table)
     if spec and spec["lang"] == "da":
-        decimals = max(_format.shown_decimals(frame, spec).values(), default=0)
-        frame.round(decimals).to_csv(out, sep=";", decimal=",")
+        _format.rounded(frame, spec).to_csv(out, sep=";", decimal=",")
     else:
         frame.to_csv(out)
 

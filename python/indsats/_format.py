@@ -23,7 +23,9 @@ _FORMAT = "indsats.format"
 
 # Decimals shown per kind of number; money depends on its unit.
 _MONEY_DECIMALS = {"mio": 2, "tkr": 0, "kr": 0}
-_DECIMALS = {"persons": 1, "count": 0, "number": 3}
+# Shares are shown in whole per cent; where they are written as fractions (a Danish
+# CSV file) they keep a tenth of a percentage point.
+_DECIMALS = {"persons": 1, "count": 0, "number": 3, "share": 3}
 
 
 def printable(text: str) -> str:
@@ -135,6 +137,19 @@ def shown_decimals(frame: pd.DataFrame, spec: Mapping[str, Any]) -> dict[str, in
         kind: _shown_decimals(values, _decimals(kind, spec["unit"]))
         for kind, values in by_kind.items()
     }
+
+
+def rounded(frame: pd.DataFrame, spec: Mapping[str, Any]) -> pd.DataFrame:
+    """The frame's numbers rounded as each is shown (shares as fractions to a tenth
+    of a percentage point)."""
+    decimals = shown_decimals(frame, spec)
+    out = frame.copy()
+    for r, row in enumerate(_kinds(frame, spec)):
+        for c, kind in enumerate(row):
+            x = frame.iat[r, c]
+            if isinstance(x, numbers.Real) and not isinstance(x, bool):
+                out.iat[r, c] = round(float(x), decimals.get(kind, 0)) + 0.0  # never -0
+    return out
 
 
 def formatted(frame: pd.DataFrame, spec: Mapping[str, Any]) -> pd.DataFrame:

@@ -15,6 +15,19 @@ _LABELS: dict[str, dict[str, str]] = {
         "en": "  of which other benefits and support",
         "da": "  heraf andre ydelser",
     },
+    # Memo rows below Net (MODEL.md 12.9): not part of its sum.
+    "gross_savings": {
+        "en": "Gross savings (before-and-after count)",
+        "da": "Bruttobesparelse (før-og-efter-opgørelse)",
+    },
+    "deadweight": {
+        "en": "Deadweight (share that would have happened anyway)",
+        "da": "Dødvægt (andel, der var sket alligevel)",
+    },
+    "persons_job_education": {
+        "en": "Persons in job or education (extra, end of year)",
+        "da": "Personer i job eller uddannelse (ekstra, ultimo året)",
+    },
     "cumulative_net": {"en": "Cumulative net", "da": "Akkumuleret i alt"},
     "mean": {"en": "mean", "da": "middel"},
     "year": {"en": "Year", "da": "År"},
@@ -36,6 +49,26 @@ _LABELS: dict[str, dict[str, str]] = {
         "en": "Extra persons in job or education, end of horizon",
         "da": "Ekstra personer i job eller uddannelse",
     },
+    "savings_total": {
+        "en": "Savings over the horizon ({unit}; the model: intervention − baseline)",
+        "da": "Besparelse i hele perioden ({unit}; modellen: med − uden investering)",
+    },
+    "benefit_savings_total": {
+        "en": "Benefit savings over the horizon, municipal share ({unit}; the model)",
+        "da": "Besparelse på forsørgelse i hele perioden, kommunens andel ({unit}; modellen)",
+    },
+    "gross_savings_total": {
+        "en": "Gross savings over the horizon ({unit}; before-and-after count)",
+        "da": "Bruttobesparelse i hele perioden ({unit}; før-og-efter-opgørelse)",
+    },
+    "deadweight_horizon": {
+        "en": "Deadweight (share of the gross benefit savings that would have happened anyway)",
+        "da": "Dødvægt (andel af bruttobesparelsen på forsørgelse, der var sket alligevel)",
+    },
+    "deadweight_undefined": {
+        "en": "Deadweight undefined: draws with no gross savings",
+        "da": "Dødvægt udefineret: trækninger uden bruttobesparelse",
+    },
     # States and arms.
     "benefit": {"en": "Benefit", "da": "Forsørgelse"},
     "job": {"en": "Job", "da": "Job"},
@@ -53,6 +86,14 @@ _LABELS: dict[str, dict[str, str]] = {
     "broken_even_share": {
         "en": "Share of draws broken even",
         "da": "Andel trækninger, der har tjent sig hjem",
+    },
+    "stock_difference": {
+        "en": "Persons, intervention − baseline",
+        "da": "Personer, med − uden investering",
+    },
+    "paid_back_share": {
+        "en": "Share paid back by the year's end",
+        "da": "Andel tjent hjem ved årets udgang",
     },
     "no_break_even": {
         "en": "No draw breaks even within the horizon",
@@ -90,6 +131,22 @@ _LABELS: dict[str, dict[str, str]] = {
     "excel.extra": {
         "en": "extra persons in job or education, end of horizon",
         "da": "ekstra personer i job eller uddannelse, slut",
+    },
+    "excel.sheet.by_segment": {"en": "By segment", "da": "Segmenter"},
+    "excel.sheet.by_component": {"en": "By component", "da": "Komponenter"},
+    "excel.detail_draws": {
+        "en": "Mean and percentiles over the first {n} draws. Money: {unit}",
+        "da": "Middel og percentiler over de første {n} trækninger. Beløb: {unit}",
+    },
+    "excel.deadweight": {
+        "en": "Deadweight: 1 − the model's municipal benefit savings / the gross savings a "
+        "before-and-after count claims (benefit saved on everyone who left benefit since the "
+        "investment began), over the horizon; in the table per year and, in the total "
+        "column, over the horizon.",
+        "da": "Dødvægt: 1 − modellens besparelse på kommunens forsørgelse / den "
+        "bruttobesparelse, en før-og-efter-opgørelse viser (sparet forsørgelse på alle, der "
+        "har forladt ydelsen, siden investeringen begyndte), over hele perioden; i tabellen "
+        "pr. år og, i kolonnen samlet, over hele perioden.",
     },
     "excel.item": {"en": "item", "da": "oplysning"},
     "excel.value": {"en": "value", "da": "værdi"},

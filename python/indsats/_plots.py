@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from .result import Result
 
-KINDS = ("net", "cumulative", "stocks", "npv", "break_even")
+KINDS = ("net", "cumulative", "stocks", "stock_difference", "npv", "break_even", "paid_back")
 _ARM_STYLE = {"baseline": "--", "intervention": "-"}
 # Average width of a character in ems, generous so a wrapped title fits its axes.
 _CHAR_WIDTH = 0.62
@@ -150,6 +150,10 @@ def plot(
         ax.legend(loc="best", fontsize="small")
     elif kind == "stocks":
         _stocks(result, ax, ps, lang)
+    elif kind == "stock_difference":
+        _stock_difference(result, ax, ps, lang)
+    elif kind == "paid_back":
+        _paid_back(result, ax, lang)
     elif kind == "npv":
         npv = result.npv / scale
         ax.hist(npv, bins=min(60, max(10, result.n_draws // 50)), color="tab:blue", alpha=0.7)
@@ -196,6 +200,55 @@ def _stocks(result: Result, ax: Axes, ps: list[float], lang: str) -> None:
     _months(ax, result.scenario.month_labels)
     _numbers(ax, "y", lang)
     ax.legend(loc="best", fontsize="x-small", ncol=2)
+
+
+def _stock_difference(result: Result, ax: Axes, ps: list[float], lang: str) -> None:
+    """Intervention minus baseline stock per state, month by month: the mean
+    over the kept draws, and a band between the outer percentiles."""
+    paths = result._kept_paths()
+    difference = paths[:, 1] - paths[:, 0]  # (draws, months, states)
+    months = np.arange(difference.shape[1])
+    band = (ps[0], ps[-1]) if len(ps) > 1 and len(difference) > 1 else ()
+    colors = _palette(len(result.states))
+    for s, state in enumerate(result.states):
+        values = difference[:, :, s]
+        name = _plain(label(state, lang))
+        if band:
+            lo, hi = np.percentile(values, band, axis=0)
+            ax.fill_between(months, lo, hi, color=colors[s], alpha=0.15, lw=0)
+        ax.plot(months, values.mean(axis=0), color=colors[s], label=name)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xlabel(label("month", lang))
+    ax.set_ylabel(label("stock_difference", lang))
+    _months(ax, result.scenario.month_labels)
+    _numbers(ax, "y", lang)
+    if band:
+        shown = "–".join(_format.plain(p, lang) for p in band)
+        ax.plot([], [], color="gray", lw=6, alpha=0.3, label=f"{shown} %")
+    ax.legend(loc="best", fontsize="x-small", ncol=2)
+
+
+def _paid_back(result: Result, ax: Axes, lang: str) -> None:
+    """Per calendar year, the share of draws that have broken even by its end
+    (the ``paid_back`` output; MODEL.md 12.9)."""
+    shares = result.draws("paid_back").mean(axis=0)
+    positions = np.arange(len(result.years))
+    bars = ax.bar(positions, shares, color="tab:blue", alpha=0.8)
+    for bar, share in zip(bars, shares, strict=True):
+        ax.annotate(
+            _format.share(float(share), lang),
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize="small",
+        )
+    ax.set_xticks(positions, [str(y) for y in result.years])
+    ax.set_ylim(0, 1.08)
+    ax.set_xlabel(label("year", lang))
+    ax.set_ylabel(label("paid_back_share", lang))
+    _numbers(ax, "y", lang, "share")
 
 
 def _break_even(result: Result, ax: Axes, lang: str) -> None:

@@ -331,10 +331,26 @@ class Result:
         Rows Investment / Savings / Net (Danish: Investering / Besparelse /
         I alt); columns the calendar years, each with the mean and the given
         percentiles over draws, in ``unit`` ("mio", "tkr" or "kr"). With
-        ``detail=True`` the savings are also shown by part: benefit payments,
-        the jobcenter's effort and the costs of the destinations; with
         ``total=True`` a last column sums the years (mean and percentiles of
         each draw's sum).
+
+        With ``detail=True`` the savings are also shown by part (benefit
+        payments, the jobcenter's effort and the costs of the destinations),
+        and below Net, as memo rows that are not part of its sum (MODEL.md
+        12.9):
+
+        * gross savings (*Bruttobesparelse*): what a before-and-after count
+          claims, the benefit saved on everyone who left benefit since the
+          investment began (money, summed in the total);
+        * deadweight (*Dødvægt*), a share: per year ``1 − S_b / gross`` with
+          ``S_b`` the model's municipal benefit savings of that year, and in
+          the total column the deadweight of the horizon (``1 − ΣS_b /
+          Σgross``, the ``deadweight`` output). Its mean and percentiles are
+          over the draws where it is defined (some gross savings); "–" when
+          none is;
+        * persons in job or education (*Personer i job eller uddannelse*): the
+          extra persons at the end of each year; the total column shows the
+          end of the horizon (a number of persons is not summed over years).
 
         The values are numbers; the table shows itself in ``lang`` (Danish:
         decimal comma, thousands point). ``.formatted()`` gives the text.
@@ -348,29 +364,38 @@ class Result:
         metrics = ["investment", "savings", "net"]
         if detail:
             metrics[2:2] = ["savings.benefit", "savings.effort", "savings.destinations"]
+            metrics += ["gross_savings", "deadweight", "persons_job_education"]
         years: list[Any] = list(self.years)
         if total:
             years.append(f"{label('total', lang)} {self.years[0]}–{self.years[-1]}")
-        rows = []
-        for metric in metrics:
-            values = (
-                self.savings_by_part(metric.split(".")[1]) if "." in metric else self.draws(metric)
-            ) / scale
-            if total:
-                values = np.column_stack([values, values.sum(axis=1)])
-            cells: list[float] = []
-            for y in range(len(years)):
-                col = values[:, y]
-                cells.append(float(col.mean()))
-                cells.extend(float(v) for v in np.percentile(col, ps))
-            rows.append(cells)
+        rows = [_stats_by_column(self._table_values(m, scale, total), ps) for m in metrics]
         columns = pd.MultiIndex.from_tuples(
             [(year, s) for year in years for s in stats], names=[label("year", lang), ""]
         )
         index = pd.Index([label(m, lang) for m in metrics])
         index.name = label(unit, lang)
         frame = pd.DataFrame(rows, index=index, columns=columns)
-        return _format.table(frame, _format.format_spec(lang, "money", unit=unit))
+        kinds = {
+            label("deadweight", lang): "share",
+            label("persons_job_education", lang): "persons",
+        }
+        return _format.table(frame, _format.format_spec(lang, "money", unit=unit, rows=kinds))
+
+    def _table_values(self, metric: str, scale: float, total: bool) -> NDArray[np.float64]:
+        """A row of :meth:`table` per draw: (draws, years), with the total column last."""
+        if metric == "deadweight":
+            s_b = self.draws("municipal_benefit_savings")
+            gross = self.draws("gross_savings")
+            yearly = 1.0 - np.divide(s_b, gross, out=np.full_like(gross, np.nan), where=gross != 0)
+            return np.column_stack([yearly, self.draws("deadweight")]) if total else yearly
+        if metric == "persons_job_education":
+            persons = self.draws("extra_job_education")
+            return np.column_stack([persons, persons[:, -1]]) if total else persons
+        if "." in metric:
+            values = self.savings_by_part(metric.split(".")[1]) / scale
+        else:
+            values = self.draws(metric) / scale
+        return np.column_stack([values, values.sum(axis=1)]) if total else values
 
     def summary(
         self,
@@ -385,11 +410,20 @@ class Result:
         * P(NPV < 0): the share of draws with a negative NPV;
         * the probability of payback: the share of draws with a break-even
           month (the undiscounted cumulative net reaches zero and stays there
-          within the horizon);
+          within the horizon), the same rule as the ``paid_back`` output's
+          last year;
         * the break-even month: median and percentiles over the draws that break
           even (shown as dates, "never" when no draw does), and the share that
           never does;
-        * the extra persons in job or education at the end of the horizon.
+        * the extra persons in job or education at the end of the horizon;
+        * over the horizon, in ``unit``: the savings as the model counts them
+          (intervention minus baseline), the municipal benefit savings among
+          them, and the gross savings a before-and-after count would claim
+          (benefit saved on everyone who left benefit since the investment
+          began);
+        * the deadweight ``1 − benefit savings / gross savings``: mean and
+          percentiles over the draws where it is defined, and, when some draw
+          claims no gross savings, the number of draws where it is not.
 
         The values are numbers (break-even months as indexes from the start of
         the horizon, shares as fractions); the table shows them in ``lang``.
@@ -397,45 +431,49 @@ class Result:
         check_lang(lang)
         scale = unit_scale(unit)
         ps = check_percentiles(percentiles)
-        npv = self.npv / scale
         be = self.break_even
         broke_even = be[be >= 0].astype(np.float64)
-        extra = self.draws("extra_job_education")[:, -1]
         none = [np.nan] * len(ps)
 
         def stats(x: NDArray[np.float64]) -> list[float]:
-            return [float(x.mean()), *(float(v) for v in np.percentile(x, ps))]
+            return _stats_by_column(x[:, None], ps)
 
         if broke_even.size:
             months = np.percentile(broke_even, [50, *ps], method="inverted_cdf")
             be_row = [float(v) for v in months]
         else:
             be_row = [np.nan, *none]
-        names = {
-            "npv": f"{label('npv', lang)} ({label(unit, lang)})",
-            "p_npv_negative": label("p_npv_negative", lang),
-            "payback": label("payback", lang),
-            "break_even": label("break_even", lang),
-            "never_share": label("never_share", lang),
-            "extra_job_education": label("extra_job_education", lang),
+        deadweight = self.draws("deadweight")
+        undefined = int(np.isnan(deadweight).sum())
+        rows: dict[str, tuple[list[float], str]] = {
+            "npv": (stats(self.npv / scale), "money"),
+            "p_npv_negative": ([self.probability_npv_negative(), *none], "share"),
+            "payback": ([self.probability_of_payback(), *none], "share"),
+            "break_even": (be_row, "month"),
+            "never_share": ([1.0 - self.probability_of_payback(), *none], "share"),
+            "extra_job_education": (stats(self.draws("extra_job_education")[:, -1]), "persons"),
+            "savings_total": (stats(self.draws("savings").sum(axis=1) / scale), "money"),
+            "benefit_savings_total": (
+                stats(self.draws("municipal_benefit_savings").sum(axis=1) / scale),
+                "money",
+            ),
+            "gross_savings_total": (
+                stats(self.draws("gross_savings").sum(axis=1) / scale),
+                "money",
+            ),
+            "deadweight_horizon": (stats(deadweight), "share"),
         }
-        rows = {
-            names["npv"]: stats(npv),
-            names["p_npv_negative"]: [self.probability_npv_negative(), *none],
-            names["payback"]: [self.probability_of_payback(), *none],
-            names["break_even"]: be_row,
-            names["never_share"]: [1.0 - self.probability_of_payback(), *none],
-            names["extra_job_education"]: stats(extra),
-        }
+        if undefined:
+            rows["deadweight_undefined"] = ([float(undefined), *none], "count")
+        names = {key: label(key, lang) for key in rows}
+        names["npv"] = f"{label('npv', lang)} ({label(unit, lang)})"
+        for key in ("savings_total", "benefit_savings_total", "gross_savings_total"):
+            names[key] = label(key, lang).format(unit=label(unit, lang))
         columns = [label("mean", lang), *(pname(p) for p in ps)]
-        frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
-        kinds = {
-            names["p_npv_negative"]: "share",
-            names["payback"]: "share",
-            names["break_even"]: "month",
-            names["never_share"]: "share",
-            names["extra_job_education"]: "persons",
-        }
+        frame = pd.DataFrame.from_dict(
+            {names[k]: values for k, (values, _) in rows.items()}, orient="index", columns=columns
+        )
+        kinds = {names[k]: kind for k, (_, kind) in rows.items() if kind != "money"}
         spec = _format.format_spec(
             lang, "money", unit=unit, rows=kinds, months=self.scenario.month_labels
         )
@@ -459,12 +497,7 @@ class Result:
         """
         check_lang(lang)
         ps = check_percentiles(percentiles)
-        paths = self.stock_paths
-        if paths.shape[0] == 0:
-            raise ValueError(
-                "this run kept no monthly stock paths; simulate again with keep_paths=None "
-                "(the default) or keep_paths=N"
-            )
+        paths = self._kept_paths()
         mean = paths.mean(axis=0)
         bands = np.percentile(paths, ps, axis=0) if ps else np.empty((0, *mean.shape))
         months = self.scenario.months
@@ -484,6 +517,16 @@ class Result:
                     data[pname(p)] = bands[i, a, :, s]
                 frames.append(pd.DataFrame(data))
         return pd.concat(frames, ignore_index=True)
+
+    def _kept_paths(self) -> NDArray[np.float64]:
+        """:attr:`stock_paths`, or a ValueError saying how to keep them when the
+        run kept none."""
+        if self.stock_paths.shape[0] == 0:
+            raise ValueError(
+                "this run kept no monthly stock paths; simulate again with keep_paths=None "
+                "(the default) or keep_paths=N"
+            )
+        return self.stock_paths
 
     # ------------------------------------------------------------------ files
     def to_excel(
@@ -555,8 +598,13 @@ class Result:
 
         ``kind``: "net" (fan chart of net per year), "cumulative" (fan chart of
         cumulative net), "stocks" (monthly stock per state, both arms),
-        "npv" (histogram with P(NPV < 0)) or "break_even" (share of draws that
-        have broken even, by month). Numbers on the axes follow ``lang``.
+        "stock_difference" (intervention minus baseline stock per state and
+        month: the mean over the kept stock paths and a band between the
+        outer ``percentiles``), "npv" (histogram with P(NPV < 0)),
+        "break_even" (share of draws that have broken even, by month) or
+        "paid_back" (bars: the share of draws that have broken even by the
+        end of each year, the ``paid_back`` output). Numbers on the axes
+        follow ``lang`` (Danish decimal comma).
         """
         from . import _plots
 
@@ -601,6 +649,20 @@ _STOCK_COLUMNS = {
 }
 
 
+def _stats_by_column(values: NDArray[np.float64], ps: Sequence[float]) -> list[float]:
+    """Mean and percentiles of each column over its defined (finite) values, one
+    column after the other; NaN for a column without any."""
+    cells: list[float] = []
+    for col in values.T:
+        defined = col[np.isfinite(col)]
+        if defined.size:
+            cells.append(float(defined.mean()))
+            cells.extend(float(v) for v in np.percentile(defined, ps))
+        else:
+            cells.extend([np.nan] * (1 + len(ps)))
+    return cells
+
+
 def _warn_about_run(result: Result) -> None:
     """Warnings that need the run's outputs.
 
@@ -632,7 +694,7 @@ def _warn_about_run(result: Result) -> None:
         warn(
             f"component {steps[1]!r}: participants above the target stock, so the "
             f"enrolment was capped at the stock ({years}; share of draws capped: "
-            f"{float((capped.sum(axis=1) > 0).mean()):.0%})"
+            f"{_format.share(float((capped.sum(axis=1) > 0).mean()), 'en')})"
         )
     stock = result.draws("stock.benefit", "baseline").mean(axis=0)
     first, last = float(stock[0]), float(stock[-1])

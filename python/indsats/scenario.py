@@ -10,7 +10,7 @@ import numbers
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +218,52 @@ class Scenario:
             _set(data, path, copy.deepcopy(value))
         return Scenario(data, source=self.source)
 
+    def without(self, *names: str | Iterable[str]) -> Scenario:
+        """A new scenario without the intervention's components ``names``.
+
+        >>> sc.without("mentor")
+        >>> sc.without("mentor", "job broker")   # or sc.without(["mentor", "job broker"])
+
+        Components are named as in :attr:`components`; an unknown name is a
+        ValueError listing the known ones. The other components keep their
+        names (an unnamed one keeps the name its position gave it), so their
+        random numbers, keyed by name (MODEL.md 11.13), are the same as before:
+        removing a component that reaches nobody (``participants = 0``) gives
+        bit-identical results. Correlation groups lose the paths into the
+        removed components, and a group left with no path is dropped.
+        """
+        wanted = list(dict.fromkeys(_names(names)))
+        known = self.components
+        unknown = [n for n in wanted if n not in known]
+        if unknown:
+            have = ", ".join(map(repr, known)) if known else "none (the scenario has no components)"
+            raise ValueError(
+                f"without: no component named {', '.join(map(repr, unknown))}; "
+                f"the components are {have}"
+            )
+        data = self.raw_dict()
+        components = data["intervention"]["components"]
+        kept: list[dict[str, Any]] = []
+        new_position: dict[int, int] = {}
+        for i, (component, name) in enumerate(zip(components, known, strict=True)):
+            if name in wanted:
+                continue
+            new_position[i] = len(kept)
+            kept.append({**component, "name": name})
+        data["intervention"]["components"] = kept
+        groups = []
+        for group in data.get("correlations") or []:
+            paths = [
+                p
+                for p in (_renumbered(p, wanted, new_position) for p in group.get("paths", []))
+                if p is not None
+            ]
+            if paths or not group.get("paths"):
+                groups.append({**group, "paths": paths})
+        if "correlations" in data:
+            data["correlations"] = groups
+        return Scenario(data, source=self.source)
+
     @property
     def name(self) -> str:
         return str(self._info["name"])
@@ -299,6 +345,43 @@ class Scenario:
         return isinstance(other, Scenario) and self._data == other._data
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _names(names: tuple[str | Iterable[str], ...]) -> list[str]:
+    """The component names given to :meth:`Scenario.without`: names, or lists of them."""
+    out: list[str] = []
+    for item in names:
+        items = [item] if isinstance(item, str) else item
+        if not isinstance(items, Iterable):
+            raise TypeError(f"without: expected component names; got {item!r}")
+        for name in items:
+            if not isinstance(name, str):
+                raise TypeError(f"without: a component name must be text; got {name!r}")
+            out.append(name)
+    if not out:
+        raise ValueError("without: name at least one component, e.g. sc.without('mentor')")
+    return out
+
+
+def _renumbered(path: Any, removed: list[str], new_position: Mapping[int, int]) -> Any:
+    """A correlation path after components were removed: None when it points into
+    a removed component, renumbered when it names a kept one by position."""
+    if not isinstance(path, str):
+        return path  # not a path: the core reports it
+    try:
+        steps = _paths.parse(path)
+    except ValueError:
+        return path
+    if steps[:2] != ["intervention", "components"] or len(steps) < 3:
+        return path
+    which = steps[2]
+    if isinstance(which, _paths.Name):
+        return None if which in removed else path
+    if isinstance(which, int) and which in new_position:
+        return _paths.format_path([*steps[:2], new_position[which], *steps[3:]])
+    if isinstance(which, int) and which < len(new_position) + len(removed):
+        return None  # a removed component, by position
+    return path
 
 
 def _set(data: dict[str, Any], path: object, value: Any) -> None:
