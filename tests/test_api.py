@@ -466,8 +466,17 @@ def test_by_segment_and_by_component_are_tidy(result: indsats.Result) -> None:
     assert float(row["p95"].iloc[0]) == pytest.approx(np.percentile(expected, 95))
     assert set(frame[frame["output"] == "savings"]["arm"]) == {""}
     comp = result.by_component(lang="da")
-    assert list(comp.columns[:5]) == ["komponent", "output", "gren", "år", "middel"]
-    assert set(comp["output"]) == {"investment", "enrolment", "capped_months"}
+    assert list(comp.columns[:5]) == ["komponent", "størrelse", "gren", "år", "middel"]
+    assert set(comp["størrelse"]) == {
+        "Investering",
+        "Deltagere (gennemsnit)",
+        "Måneder med loft på deltagere",
+    }
+    english = result.by_component()
+    assert set(english["output"]) == {"investment", "enrolment", "capped_months"}
+    assert np.array_equal(comp["middel"].to_numpy(), english["mean"].to_numpy())
+    danish = set(result.by_segment(lang="da")["størrelse"])
+    assert {"Bestand: forsørgelse", "Afgang til job", "Besparelse"} <= danish
 
 
 def test_keep_detail_keeps_the_leading_draws(result: indsats.Result) -> None:

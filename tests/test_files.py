@@ -3,6 +3,8 @@ in the format the name asks for, never with a formula or a NaN table inside."""
 
 from __future__ import annotations
 
+import re
+
 import os
 import signal
 import stat
@@ -184,6 +186,29 @@ def test_excel_never_writes_scenario_text_as_a_formula(tmp_path: Path) -> None:
     assert texts, "the test scenario should put text starting with = in the workbook"
     assert all(c.data_type == "s" for c in texts)
     assert any("HYPERLINK" in str(c.value) for c in texts)
+
+
+def test_excel_never_writes_segment_or_component_names_as_formulas(tmp_path: Path) -> None:
+    """Every name a scenario gives reaches the workbook as text, whatever sheet shows it."""
+    text = (ROOT / "scenarios" / "ballerup.toml").read_text(encoding="utf-8")
+    names = re.findall(r'^name = "([^"]+)"', text, flags=re.M)[1:]  # not the scenario's own
+    assert len(names) >= 3
+    for i, n in enumerate(names):
+        evil = f'=HYPERLINK(\\"http://x{i}\\")\\u0007' if i % 2 == 0 else f"@SUM(A{i})"
+        text = text.replace(f'"{n}"', f'"{evil}"')  # also where a name is referred to
+    toml = tmp_path / "s.toml"
+    toml.write_text(text, encoding="utf-8")
+    res = indsats.simulate(toml, 20, seed=1, progress=False)
+    wb = openpyxl.load_workbook(res.to_excel(tmp_path / "case.xlsx"))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    shown = [
+        c
+        for c in cells
+        if isinstance(c.value, str) and ("HYPERLINK" in c.value or "@SUM" in c.value)
+    ]
+    assert any("HYPERLINK" in str(c.value) for c in shown), "the names should reach the workbook"
+    assert all(c.data_type == "s" for c in shown)
+    assert not any("\x07" in str(c.value) for c in cells)
 
 
 @pytest.mark.parametrize(

@@ -313,17 +313,20 @@ def test_the_workbook_shows_what_is_counted(result: indsats.Result, tmp_path: Pa
     segments = wb["Segmenter"]
     assert segments.freeze_panes == "E2"
     rows = list(segments.iter_rows(values_only=True))
-    assert rows[0] == ("segment", "output", "gren", "år", "middel", "p5", "p50", "p95")
+    assert rows[0] == ("segment", "størrelse", "gren", "år", "middel", "p5", "p50", "p95")
     frame = result.by_segment(percentiles=(5, 50, 95), lang="da")
     assert len([r for r in rows[1:] if r[0] in result.segments]) == len(frame)
-    stock = next(r for r in rows if r[1] == "stock.benefit" and r[2] == "Med investering")
-    expected = frame[(frame["output"] == "stock.benefit") & (frame["gren"] == "Med investering")]
+    stock = next(r for r in rows if r[1] == "Bestand: forsørgelse" and r[2] == "Med investering")
+    expected = frame[
+        (frame["størrelse"] == "Bestand: forsørgelse") & (frame["gren"] == "Med investering")
+    ]
     assert stock[4] == pytest.approx(expected.iloc[0]["middel"])
-    savings = next(r for r in rows if r[1] == "savings (mio. kr.)")
-    assert savings[4] == pytest.approx(frame[frame["output"] == "savings"].iloc[0]["middel"] / 1e6)
+    savings = next(r for r in rows if r[1] == "Besparelse (mio. kr.)")
+    saved = frame[frame["størrelse"] == "Besparelse"].iloc[0]["middel"]
+    assert savings[4] == pytest.approx(saved / 1e6)
     components = list(wb["Komponenter"].iter_rows(values_only=True))
-    assert components[0][:4] == ("komponent", "output", "gren", "år")
-    enrolment = next(r for r in components if r[1] == "enrolment")
+    assert components[0][:4] == ("komponent", "størrelse", "gren", "år")
+    enrolment = next(r for r in components if r[1] == "Deltagere (gennemsnit)")
     assert enrolment[4] == pytest.approx(40)  # the mentor's 40 in each of 2018's months
     en = openpyxl.load_workbook(result.to_excel(tmp_path / "en.xlsx", lang="en"))
     assert "By segment" in en.sheetnames and "By component" in en.sheetnames

@@ -251,21 +251,27 @@ _DETAIL_KINDS = {"capped_months": "count"}
 
 
 def _detail_sheet(
-    wb: Workbook, title: str, frame: pd.DataFrame, result: Result, lang: str, unit: str
+    wb: Workbook,
+    title: str,
+    frame: pd.DataFrame,
+    keys: pd.Series,
+    result: Result,
+    lang: str,
+    unit: str,
 ) -> None:
     """A tidy sheet of outputs per segment or component: the first four columns
-    name the entry, output, arm and year; money is shown in ``unit``."""
+    name the entry, output, arm and year; money is shown in ``unit``. ``keys``
+    are the outputs' English names, row by row."""
     scale = unit_scale(unit)
-    output = frame.columns[1]
-    money = frame[output].isin(_DETAIL_MONEY).to_numpy()
+    money = keys.isin(_DETAIL_MONEY).to_numpy()
     values = frame.iloc[:, 4:].to_numpy(dtype=np.float64)
     values = np.where(money[:, None], values / scale, values)
     sheet = _Sheet(wb, title, [24, 26, 16, 8] + [12] * values.shape[1], "E2")
     sheet.append(list(frame.columns), bold=True)
-    for (entry, name, arm, year), row, is_money in zip(
-        frame.iloc[:, :4].itertuples(index=False), values, money, strict=True
+    for (entry, name, arm, year), key, row, is_money in zip(
+        frame.iloc[:, :4].itertuples(index=False), keys, values, money, strict=True
     ):
-        kind = "money" if is_money else _DETAIL_KINDS.get(str(name), "persons")
+        kind = "money" if is_money else _DETAIL_KINDS.get(str(key), "persons")
         shown = f"{name} ({label(unit, lang)})" if is_money else name
         sheet.append(
             [entry, shown, arm, year, *row], [None] * 4 + [_format_of(kind, unit)] * len(row)
@@ -408,11 +414,13 @@ def write_excel(
     assumptions = assumptions_frame(result, lang)
     details = []
     if result.n_detail:
-        details.append(("sheet.by_segment", result.by_segment(percentiles=with_median, lang=lang)))
+        kinds = [("sheet.by_segment", result.by_segment)]
         if result.components:
-            details.append(
-                ("sheet.by_component", result.by_component(percentiles=with_median, lang=lang))
-            )
+            kinds.append(("sheet.by_component", result.by_component))
+        for title, frame_of in kinds:
+            # The English frame names the outputs, whichever language the sheet speaks.
+            keys = frame_of(percentiles=with_median, lang="en").iloc[:, 1]
+            details.append((title, frame_of(percentiles=with_median, lang=lang), keys))
     chart = _chart_png(result, lang, unit, percentiles)
     n = min(result.n_draws, MAX_ROWS)
 
@@ -429,8 +437,8 @@ def write_excel(
                 [None, None, "General", "General", "General", None, None],
                 "B2",
             )
-            for title, frame in details:
-                _detail_sheet(wb, _t(title, lang), frame, result, lang, unit)
+            for title, frame, keys in details:
+                _detail_sheet(wb, _t(title, lang), frame, keys, result, lang, unit)
             _draws_sheet(wb, result, lang, unit, n)
             _about_sheet(wb, result, lang, unit, n if n < result.n_draws else None)
             wb.save(tmp)

@@ -262,6 +262,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "da": "{c}: fast udgift pr. år",
     },
     "param.component.one_off": {"en": "{c}: one-off cost", "da": "{c}: engangsudgift"},
+    # Outputs per segment and component (Result.by_segment, by_component).
+    "detail.stock": {"en": "stock", "da": "Bestand"},
+    "detail.flow": {"en": "flow", "da": "Afgang til"},
+    "detail.savings": {"en": "savings", "da": "Besparelse"},
+    "detail.investment": {"en": "investment", "da": "Investering"},
+    "detail.enrolment": {"en": "enrolment", "da": "Deltagere (gennemsnit)"},
+    "detail.capped_months": {"en": "capped_months", "da": "Måneder med loft på deltagere"},
     # Units.
     "mio": {"en": "mio. kr.", "da": "mio. kr."},
     "tkr": {"en": "1,000 kr.", "da": "1.000 kr."},

@@ -274,7 +274,7 @@ class Result:
             if block.source != "detail" or not name.startswith(f"{kind}["):
                 continue
             steps = _paths.parse(name)
-            entry, output = str(steps[1]), _paths.format_path(steps[2:])
+            entry, output = str(steps[1]), detail_output_label(_paths.format_path(steps[2:]), lang)
             values = self._block(name, arm)
             mean = values.mean(axis=0)
             bands = np.percentile(values, ps, axis=0) if ps else np.empty((0, values.shape[1]))
@@ -636,12 +636,25 @@ _DETAIL_COLUMNS = {
     "da": {
         "segment": "segment",
         "component": "komponent",
-        "output": "output",
+        "output": "størrelse",
         "arm": "gren",
         "year": "år",
         "mean": "middel",
     },
 }
+
+
+def detail_output_label(output: str, lang: str) -> str:
+    """An output per segment or component as the frame shows it: its name in
+    English (``stock.job``), words in Danish (``Bestand: job``)."""
+    if lang == "en":
+        return output
+    kind, _, state = output.partition(".")
+    if state:
+        sep = " " if kind == "flow" else ": "  # "Afgang til job", "Bestand: job"
+        return f"{label(f'detail.{kind}', lang)}{sep}{label(state, lang).lower()}"
+    return label(f"detail.{output}", lang)
+
 
 _STOCK_COLUMNS = {
     "en": {"month": "month", "date": "date", "arm": "arm", "state": "state", "mean": "mean"},
