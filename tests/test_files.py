@@ -3,9 +3,8 @@ in the format the name asks for, never with a formula or a NaN table inside."""
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import signal
 import stat
 import subprocess
