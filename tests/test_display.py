@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+import openpyxl
 import pytest
 
 import indsats
 from _scenarios import ROOT, scenario_dict
+from indsats._labels import label
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +71,46 @@ def test_a_run_that_never_breaks_even_says_never(never: indsats.Result) -> None:
     da = never.summary(lang="da").formatted()
     assert da.iloc[3].tolist() == ["aldrig", "–", "–", "–"]
     assert never.probability_of_payback() == 0.0
+
+
+def test_a_handful_of_draws_that_break_even_is_shown_as_a_handful() -> None:
+    """Three draws of 200 break even: the break-even month is theirs, shown beside the
+    share that never does, never as the run's month."""
+    d = scenario_dict()
+    d["intervention"]["caseload"]["elasticity"] = 0.0
+    comp = d["intervention"]["components"][0]
+    comp["relapse_hr"] = {"job": 1.0}
+    comp["cost_month"] = 1000
+    strong = np.zeros(200, dtype=bool)
+    strong[[17, 80, 151]] = True
+    hr = np.where(strong, 25.0, 1.0)
+    res = indsats.simulate(
+        d, 200, seed=3, progress=False, parameters={"intervention.components[0].hr.job": hr}
+    )
+    broke_even = res.break_even >= 0
+    assert 0 < broke_even.sum() <= 3 and not broke_even[~strong].any()
+    s = res.summary()
+    assert s.loc[label("payback"), "mean"] == pytest.approx(broke_even.mean())
+    assert s.loc[label("never_share"), "mean"] == pytest.approx(1 - broke_even.mean())
+    months = res.break_even[broke_even]
+    median = np.percentile(months, 50, method="inverted_cdf")
+    assert s.loc[label("break_even"), "mean"] == median
+    da = res.summary(lang="da").formatted()
+    assert re.fullmatch(r"9\d(,\d)? %", da.loc[label("never_share", "da")].iloc[0])
+
+
+def test_danish_summary_shows_decimal_commas(ballerup: indsats.Result) -> None:
+    shown = ballerup.summary(lang="da").formatted()
+    npv = shown.iloc[0].tolist()
+    assert all(re.fullmatch(r"[-−]?\d+,\d+", v) for v in npv), npv
+
+
+def test_the_danish_workbook_says_never_when_no_draw_breaks_even(
+    never: indsats.Result, tmp_path: Path
+) -> None:
+    wb = openpyxl.load_workbook(never.to_excel(tmp_path / "never.xlsx"))
+    rows = {r[0]: r for r in wb["Resumé"].iter_rows(values_only=True) if r and r[0]}
+    assert rows[label("break_even", "da")][1] == "aldrig", rows[label("break_even", "da")]
 
 
 def test_probability_of_payback_is_the_share_with_a_break_even_month(

@@ -98,6 +98,15 @@ def test_capped_enrolment_warns_with_its_months() -> None:
         indsats.Result(copy.copy(res.scenario), raw, seed=1, mode="stochastic", elapsed=0)
 
 
+def test_participants_above_the_target_stock_warn_end_to_end() -> None:
+    """The engine caps enrolment at the target stock and the run says so (MODEL.md 12.1)."""
+    d = scenario_dict()
+    d["intervention"]["components"][0]["participants"] = 5_000
+    with pytest.warns(indsats.ScenarioWarning, match=r"'mentor'.*month"):
+        res = indsats.simulate(d, 20, seed=1, progress=False)
+    assert res.draws("component[mentor].capped_months").sum() > 0
+
+
 def _raw(res: indsats.Result, **arrays: Any) -> dict[str, Any]:
     """The engine's output of `res` again, with some arrays replaced."""
     blocks = {"rows": [], "detail": []}  # type: dict[str, list[tuple[str, str | None, int, int]]]
