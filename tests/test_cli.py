@@ -51,6 +51,17 @@ def test_cli_prints_the_table_and_writes_files(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fan.png", "t.csv"]
 
 
+def test_the_danish_headline_names_the_mode_in_danish(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["run", BALLERUP, "--draws", "20", "--lang", "da"]) == 0
+    captured = capsys.readouterr()
+    assert "metode stokastisk" in captured.out + captured.err
+    assert main(["run", BALLERUP, "--draws", "20", "--mode", "mean_field"]) == 0
+    captured = capsys.readouterr()
+    assert "mode mean_field" in captured.out + captured.err
+
+
 def test_the_output_format_follows_the_name(tmp_path: Path) -> None:
     xlsx, pdf, svg = tmp_path / "t.xlsx", tmp_path / "fan.pdf", tmp_path / "fan.svg"
     assert main(["run", BALLERUP, "--draws", "30", "--quiet", "--out", str(xlsx),

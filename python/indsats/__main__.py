@@ -161,12 +161,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _headline(name: str, draws: int, mode: str, seed: int, lang: str) -> str:
     from ._format import number, printable
+    from ._labels import label
 
     n = number(draws, 0, lang)
     name = printable(name)  # no terminal control sequences from a scenario
+    shown = label(f"mode.{mode}", lang)
     if lang == "da":
-        return f"{name}: {n} trækninger, metode {mode}, seed {seed}"
-    return f"{name}: {n} draws, mode {mode}, seed {seed}"
+        return f"{name}: {n} trækninger, metode {shown}, seed {seed}"
+    return f"{name}: {n} draws, mode {shown}, seed {seed}"
 
 
 def _write_plot(res: Result, args: argparse.Namespace, ps: tuple[float, ...], fmt: str) -> None:

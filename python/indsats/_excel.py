@@ -349,10 +349,10 @@ def _about_sheet(wb: Workbook, result: Result, lang: str, unit: str, truncated: 
     values = [
         sc.name,
         sc.source or "",
-        sc.perspective,
+        label(f"perspective.{sc.perspective}", lang),
         result.n_draws,
         result.seed,
-        result.mode,
+        label(f"mode.{result.mode}", lang),
         _core.__version__,
         dt.datetime.now().isoformat(timespec="seconds"),
         label(unit, lang),

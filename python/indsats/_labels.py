@@ -262,6 +262,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "da": "{c}: fast udgift pr. år",
     },
     "param.component.one_off": {"en": "{c}: one-off cost", "da": "{c}: engangsudgift"},
+    # Modes and perspectives, where a run is described.
+    "mode.stochastic": {"en": "stochastic", "da": "stokastisk"},
+    "mode.mean_field": {"en": "mean_field", "da": "middelværdi (mean-field)"},
+    "perspective.municipal": {"en": "municipal", "da": "kommunal"},
+    "perspective.state": {"en": "state", "da": "statslig"},
+    "perspective.public": {"en": "public", "da": "offentlig (kommune og stat)"},
     # Outputs per segment and component (Result.by_segment, by_component).
     "detail.stock": {"en": "stock", "da": "Bestand"},
     "detail.flow": {"en": "flow", "da": "Afgang til"},
