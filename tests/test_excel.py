@@ -169,6 +169,13 @@ def test_assumptions_sheet_has_every_number_and_its_source(
     )
     assert "lov nr. 994" in by_path["benefit.refusion[0][1]"][-1]
     assert "default" in by_path["destinations.other.relapse"][-1]
+    da = result.to_excel(tmp_path / "sag.xlsx", lang="da")
+    danish = {r[0]: r for r in openpyxl.load_workbook(da)["Antagelser"].iter_rows(values_only=True)}
+    assert danish["destinations.other.relapse"][-1] == "standardværdi (MODEL.md 11.3)"
+    assert "uge 1–4 80 %" in danish["benefit.refusion[0][1]"][-1]
+    assert danish["intervention.caseload.fte_cost_year"][-1].startswith(
+        "dk.CASEWORKER_FTE_COST_YEAR (ANTAGELSE)"
+    )
 
 
 def test_failed_write_leaves_nothing(

@@ -15,7 +15,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 import indsats
-from _scenarios import SYNTHETIC, scenario_dict
+from _scenarios import ROOT, SYNTHETIC, scenario_dict
 
 pytestmark = SYNTHETIC
 
@@ -375,3 +375,57 @@ def test_a_run_without_detail_has_no_detail_sheets(tmp_path: Path) -> None:
     res = indsats.simulate(scenario_dict(), 10, seed=1, keep_detail=0, progress=False)
     wb = openpyxl.load_workbook(res.to_excel(tmp_path / "case.xlsx"))
     assert "Segmenter" not in wb.sheetnames and "Komponenter" not in wb.sheetnames
+
+
+def test_names_with_brackets_reach_every_output(tmp_path: Path) -> None:
+    """A name may hold brackets ("Mentor [STAR-pulje]"): the outputs per segment and
+    component are found by the names, never parsed back as a field path."""
+    d = scenario_dict()
+    d["segments"][0]["name"] = "Over 30 [5+ år]"
+    d["intervention"]["components"][0]["name"] = "Mentor [STAR-pulje]"
+    d["intervention"]["components"][0]["participants"] = 5_000  # capped: a warning naming it
+    with pytest.warns(indsats.ScenarioWarning, match=r"'Mentor \[STAR-pulje\]'"):
+        res = indsats.simulate(d, 20, seed=1, progress=False)
+    seg = res.by_segment()
+    assert set(seg["segment"]) == {"Over 30 [5+ år]", "under 30"}
+    assert set(res.by_component(lang="da")["komponent"]) == {"Mentor [STAR-pulje]"}
+    saved = seg[(seg["segment"] == "Over 30 [5+ år]") & (seg["output"] == "savings")]
+    expected = res.draws("segment[Over 30 [5+ år]].savings").mean(axis=0)
+    np.testing.assert_allclose(saved["mean"].to_numpy(), expected)
+    assert res.to_excel(tmp_path / "x.xlsx").exists()
+
+
+def test_without_drops_a_correlation_group_left_without_uncertain_numbers() -> None:
+    d = scenario_dict()
+    d["intervention"]["components"].append(
+        {"name": "b", "participants": 10, "hr": {"job": {"dist": "uniform", "low": 1, "high": 1.3}}}
+    )
+    d["correlations"] = [
+        {
+            "name": "g",
+            "rho": 0.5,
+            "paths": ["intervention.components[b].hr.job", "segments[0].exit.job"],
+        }
+    ]
+    without = indsats.Scenario.from_dict(d).without("b")
+    assert without.to_dict()["correlations"] == []
+    assert without.components == ["mentor"]
+
+
+def test_without_keeps_each_assumption_with_its_own_source(tmp_path: Path) -> None:
+    """The workbook's sources come from the file's comments, keyed there by position:
+    after a component is removed, the others keep their own comments."""
+    from indsats._excel import assumptions_frame
+
+    sc = indsats.Scenario.from_toml(ROOT / "scenarios" / "ballerup.toml")
+    first = sc.components[0]
+    res = indsats.simulate(sc.without(first), 2, seed=1, progress=False)
+    frame = assumptions_frame(res, "en")
+    sources = dict(zip(frame["parameter"], frame["source"], strict=True))
+    full = assumptions_frame(indsats.simulate(sc, 2, seed=1, progress=False), "en")
+    full_sources = dict(zip(full["parameter"], full["source"], strict=True))
+    mentor = sc.components.index("mentor")
+    assert (
+        sources["intervention.components[0].participants[0]"]
+        == full_sources[f"intervention.components[{mentor}].participants[0]"]
+    )

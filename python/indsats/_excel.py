@@ -13,6 +13,7 @@ import io
 import math
 import os
 import re
+import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ from ._atomic import write_atomic
 from ._files import check_suffix
 from ._labels import label
 from ._options import unit_scale
-from ._sources import reference_sources, source_of, toml_comments
+from ._sources import comments_by_name, reference_sources, source_of, toml_comments
 
 if TYPE_CHECKING:
     from .result import Result
@@ -48,8 +49,16 @@ _MONEY_FORMAT = {"mio": "#,##0.00", "tkr": "#,##0", "kr": "#,##0"}
 _FORMATS = {"share": "0%", "persons": "#,##0.0", "month": "yyyy-mm", "count": "#,##0"}
 
 _DEFAULT_SOURCE = {
-    "benefit.refusion": "default: the refusion ladder of the 2016 reform, "
-    "lov nr. 994 af 30/08/2015 § 5 stk. 2 (weeks 1–4 80 %, 5–26 40 %, 27–52 30 %, 53+ 20 %)",
+    "en": {
+        "benefit.refusion": "default: the refusion ladder of the 2016 reform, "
+        "lov nr. 994 af 30/08/2015 § 5 stk. 2 (weeks 1–4 80 %, 5–26 40 %, 27–52 30 %, 53+ 20 %)",
+        "": "default (MODEL.md 11.3)",
+    },
+    "da": {
+        "benefit.refusion": "standard: refusionstrappen fra 2016-reformen, "
+        "lov nr. 994 af 30/08/2015 § 5 stk. 2 (uge 1–4 80 %, 5–26 40 %, 27–52 30 %, 53+ 20 %)",
+        "": "standardværdi (MODEL.md 11.3)",
+    },
 }
 
 _ASSUMPTION_COLUMNS = {
@@ -110,17 +119,23 @@ def _describe(p: dict[str, Any], raw_value: Any) -> str:
 def assumptions_frame(result: Result, lang: str) -> pd.DataFrame:
     """Every number of the scenario with its value or distribution and its source."""
     sc = result.scenario
-    refs = reference_sources(sc.raw_dict())
+    refs = reference_sources(sc.raw_dict(), lang=lang)
     comments: dict[str, str] = {}
     if sc.source and Path(sc.source).suffix.lower() == ".toml" and Path(sc.source).exists():
-        comments = toml_comments(Path(sc.source).read_text(encoding="utf-8-sig"))
+        text = Path(sc.source).read_text(encoding="utf-8-sig")
+        try:
+            file_data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            file_data = {}  # the file changed since it was read: match nothing
+        comments = comments_by_name(toml_comments(text), file_data, sc.segments, sc.components)
     data = sc.to_dict()
     rows = []
     for p in sc.parameters():
         given = _paths.get(data, p["path"])
         source = source_of(p["path"], refs, comments)
         if given is None:
-            source = _DEFAULT_SOURCE.get(p["path"].split("[")[0], "default (MODEL.md 11.3)")
+            defaults = _DEFAULT_SOURCE[lang]
+            source = defaults.get(p["path"].split("[")[0], defaults[""])
         rows.append(
             [
                 p["path"],

@@ -47,7 +47,7 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "extra_job_education": {
         "en": "Extra persons in job or education, end of horizon",
-        "da": "Ekstra personer i job eller uddannelse",
+        "da": "Ekstra personer i job eller uddannelse ved periodens slutning",
     },
     "savings_total": {
         "en": "Savings over the horizon ({unit}; the model: intervention − baseline)",

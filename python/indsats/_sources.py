@@ -17,7 +17,12 @@ _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"' ]+?)\s*=")
 _INLINE_KEY = re.compile(r"([A-Za-z0-9_\-]+)\s*=")
 
 
-def reference_sources(raw: Any, path: str = "", start_year: int | None = None) -> dict[str, str]:
+_KIND = {"en": ("ASSUMPTION", "derived"), "da": ("ANTAGELSE", "afledt")}
+
+
+def reference_sources(
+    raw: Any, path: str = "", start_year: int | None = None, *, lang: str = "en"
+) -> dict[str, str]:
     """Field path → source, for every dk reference in an unresolved scenario dict."""
     out: dict[str, str] = {}
     if path == "" and isinstance(raw, dict):
@@ -38,17 +43,20 @@ def reference_sources(raw: Any, path: str = "", start_year: int | None = None) -
         if isinstance(raw.get("dk"), str):
             try:
                 fig = dk.figure(str(raw["dk"]))
-                kind = "ASSUMPTION" if fig.assumption else ("derived" if fig.derived else "")
+                assumption, derived = _KIND[lang]
+                kind = assumption if fig.assumption else (derived if fig.derived else "")
                 prefix = f"dk.{fig.name} ({kind})" if kind else f"dk.{fig.name}"
                 out[path] = f"{prefix}: {fig.source}"
             except (ValueError, KeyError):
                 pass
             return out
         for k, v in raw.items():
-            out.update(reference_sources(v, f"{path}.{k}" if path else str(k), start_year))
+            out.update(
+                reference_sources(v, f"{path}.{k}" if path else str(k), start_year, lang=lang)
+            )
     elif isinstance(raw, list):
         for i, v in enumerate(raw):
-            out.update(reference_sources(v, f"{path}[{i}]", start_year))
+            out.update(reference_sources(v, f"{path}[{i}]", start_year, lang=lang))
     return out
 
 
@@ -128,3 +136,47 @@ def source_of(path: str, refs: dict[str, str], comments: dict[str, str]) -> str:
             return comments[probe]
         probe = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe) if re.search(r"[.\[]", probe) else ""
     return ""
+
+
+def comments_by_name(
+    comments: dict[str, str], file_data: Any, segments: list[str], components: list[str]
+) -> dict[str, str]:
+    """The file's comments keyed by the scenario's positions, matched by name.
+
+    A comment is keyed by the position of its segment or component in the file
+    (``intervention.components[1].participants``); a scenario derived from the
+    file (``without``, ``replace`` of a list) may hold its entries at other
+    positions or not at all. Entries are matched by name (``name``, or
+    ``"<what> <i>"`` without one, as the core names them); a comment of an
+    entry the scenario no longer has is dropped, never given to another."""
+    lists = (
+        ("segments", "segment", segments),
+        ("intervention.components", "component", components),
+    )
+    moved: dict[str, dict[int, int | None]] = {}
+    for key, what, now in lists:
+        entries = _list_at(file_data, key)
+        position = {name: i for i, name in enumerate(now)}
+        moved[key] = {
+            i: position.get(
+                str(e.get("name")) if isinstance(e, dict) and e.get("name") else f"{what} {i}"
+            )
+            for i, e in enumerate(entries)
+        }
+    out: dict[str, str] = {}
+    for path, text in comments.items():
+        for key, _, _ in lists:
+            m = re.match(rf"^{re.escape(key)}\[(\d+)\](.*)$", path)
+            if m:
+                new = moved[key].get(int(m.group(1)))
+                path = "" if new is None else f"{key}[{new}]{m.group(2)}"
+                break
+        if path:
+            out[path] = text
+    return out
+
+
+def _list_at(data: Any, dotted: str) -> list[Any]:
+    for step in dotted.split("."):
+        data = data.get(step) if isinstance(data, dict) else None
+    return data if isinstance(data, list) else []

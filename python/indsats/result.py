@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from . import _core, _format, _paths
+from . import _core, _format
 from ._labels import label
 from ._options import (
     ARMS,
@@ -271,10 +271,10 @@ class Result:
         header = [columns[kind], columns["output"], columns["arm"], columns["year"]]
         rows: list[dict[str, Any]] = []
         for (name, arm), block in self._blocks.items():
-            if block.source != "detail" or not name.startswith(f"{kind}["):
+            split = _split_detail(name, kind, names) if block.source == "detail" else None
+            if split is None:
                 continue
-            steps = _paths.parse(name)
-            entry, output = str(steps[1]), detail_output_label(_paths.format_path(steps[2:]), lang)
+            entry, output = split[0], detail_output_label(split[1], lang)
             values = self._block(name, arm)
             mean = values.mean(axis=0)
             bands = np.percentile(values, ps, axis=0) if ps else np.empty((0, values.shape[1]))
@@ -652,7 +652,10 @@ def detail_output_label(output: str, lang: str) -> str:
     kind, _, state = output.partition(".")
     if state:
         sep = " " if kind == "flow" else ": "  # "Afgang til job", "Bestand: job"
-        return f"{label(f'detail.{kind}', lang)}{sep}{label(state, lang).lower()}"
+        shown = label(state, lang)
+        # The model's states in lower case inside a phrase; a scenario's own names as written.
+        shown = shown.lower() if shown != state else state
+        return f"{label(f'detail.{kind}', lang)}{sep}{shown}"
     return label(f"detail.{output}", lang)
 
 
@@ -676,6 +679,17 @@ def _stats_by_column(values: NDArray[np.float64], ps: Sequence[float]) -> list[f
     return cells
 
 
+def _split_detail(name: str, kind: str, entries: Sequence[str]) -> tuple[str, str] | None:
+    """``("mentor", "enrolment")`` from ``component[mentor].enrolment``, by the
+    entries' known names: a name may hold any character, brackets included, so
+    the output's name is not parsed as a field path."""
+    matches = [e for e in entries if name.startswith(f"{kind}[{e}].")]
+    if not matches:
+        return None
+    entry = max(matches, key=len)
+    return entry, name[len(kind) + len(entry) + 3 :]
+
+
 def _warn_about_run(result: Result) -> None:
     """Warnings that need the run's outputs.
 
@@ -688,10 +702,11 @@ def _warn_about_run(result: Result) -> None:
       state, and part of every saving is the drift's.
     """
     for (name, arm), block in result._blocks.items():
-        if arm is not None or block.source != "detail" or not name.startswith("component["):
+        split = _split_detail(name, "component", result.components)
+        if arm is not None or block.source != "detail" or split is None:
             continue
-        steps = _paths.parse(name)
-        if len(steps) != 3 or steps[2] != "capped_months" or not isinstance(steps[1], _paths.Name):
+        component, output = split
+        if output != "capped_months":
             continue
         capped = result._block(name, None)
         if not len(capped):
@@ -705,7 +720,7 @@ def _warn_about_run(result: Result) -> None:
             if m > 0
         )
         warn(
-            f"component {steps[1]!r}: participants above the target stock, so the "
+            f"component {component!r}: participants above the target stock, so the "
             f"enrolment was capped at the stock ({years}; share of draws capped: "
             f"{_format.share(float((capped.sum(axis=1) > 0).mean()), 'en')})"
         )

@@ -103,6 +103,12 @@ def _read_text(path: str | os.PathLike[str], what: str) -> tuple[Path, str]:
         ) from None
 
 
+# The core's error for a correlation group without a distribution among its numbers.
+_NOTHING_UNCERTAIN = re.compile(
+    r"^correlations\[(\d+)\]\.paths: none of these numbers is uncertain"
+)
+
+
 class _Pairs(list[tuple[str, Any]]):
     """A JSON object as read, before its keys are checked to be unique."""
 
@@ -229,8 +235,12 @@ class Scenario:
         names (an unnamed one keeps the name its position gave it), so their
         random numbers, keyed by name (MODEL.md 11.13), are the same as before:
         removing a component that reaches nobody (``participants = 0``) gives
-        bit-identical results. Correlation groups lose the paths into the
-        removed components, and a group left with no path is dropped.
+        bit-identical results — except the gross count (``gross_savings``,
+        ``deadweight``) when that component starts before everything else: MODEL.md
+        12.9 counts from the first month in which the intervention or any
+        component runs. Correlation groups lose the paths into the removed
+        components; a group left with no path, or with no uncertain number among
+        its paths, is dropped.
         """
         wanted = list(dict.fromkeys(_names(names)))
         known = self.components
@@ -251,7 +261,8 @@ class Scenario:
             new_position[i] = len(kept)
             kept.append({**component, "name": name})
         data["intervention"]["components"] = kept
-        groups = []
+        groups: list[dict[str, Any]] = []
+        shrunk: list[bool] = []  # whether the group lost a path into a removed component
         for group in data.get("correlations") or []:
             paths = [
                 p
@@ -260,9 +271,19 @@ class Scenario:
             ]
             if paths or not group.get("paths"):
                 groups.append({**group, "paths": paths})
-        if "correlations" in data:
+                shrunk.append(len(paths) < len(group.get("paths", [])))
+        if "correlations" not in data:
+            return Scenario(data, source=self.source)
+        # A group that kept only plain numbers correlates nothing: it goes like an empty one.
+        while True:
             data["correlations"] = groups
-        return Scenario(data, source=self.source)
+            try:
+                return Scenario(data, source=self.source)
+            except ValueError as e:
+                m = _NOTHING_UNCERTAIN.match(str(e))
+                if m is None or not shrunk[int(m.group(1))]:
+                    raise
+                del groups[int(m.group(1))], shrunk[int(m.group(1))]
 
     @property
     def name(self) -> str:
