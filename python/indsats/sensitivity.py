@@ -17,9 +17,10 @@ difference between two runs is the effect of the values changed, not noise.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -422,14 +423,15 @@ def sobol(
         raise ValueError(
             f"the outcome {outcome!r} does not vary over the design: no variance to share out"
         )
-    si = sobol_analyze.analyze(
-        problem,
-        y,
-        calc_second_order=False,
-        num_resamples=check_int("num_resamples", num_resamples, 1, MAX_COUNT),
-        conf_level=conf_level,
-        seed=seed,
-    )
+    with _global_seed(seed):
+        si = sobol_analyze.analyze(
+            problem,
+            y,
+            calc_second_order=False,
+            num_resamples=check_int("num_resamples", num_resamples, 1, MAX_COUNT),
+            conf_level=conf_level,
+            seed=seed,
+        )
     table = pd.DataFrame(
         {
             "path": paths,
@@ -469,6 +471,19 @@ class Delta(ShowsTable):
         return finish(ax)
 
 
+@contextlib.contextmanager
+def _global_seed(seed: int) -> Iterator[None]:
+    """NumPy's global generator seeded with ``seed`` inside, the caller's state
+    back after. SALib's bootstraps draw from it and seed it only for a truthy
+    seed (``if seed:``), so seed 0 would give other intervals in every process."""
+    state = np.random.get_state()
+    np.random.seed(check_int("seed", seed, 0, 2**32 - 1))
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
 def from_draws(
     result: Result,
     outcome: Outcome = "npv",
@@ -502,12 +517,11 @@ def from_draws(
         raise ValueError(f"the outcome {outcome!r} does not vary over the draws")
     lo, hi = x.min(axis=0), x.max(axis=0)
     problem = {"num_vars": len(paths), "names": paths, "bounds": np.column_stack([lo, hi]).tolist()}
-    # SALib's delta seeds NumPy's global generator, changes the warning filters
-    # and their format, and reports notes as warnings: keep all that inside.
-    state = np.random.get_state()
+    # SALib's delta draws from NumPy's global generator, changes the warning
+    # filters and their format, and reports notes as warnings: keep all that inside.
     formatwarning = warnings.formatwarning
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with _global_seed(seed), warnings.catch_warnings(record=True) as caught:
             si = delta.analyze(
                 problem,
                 x,
@@ -518,7 +532,6 @@ def from_draws(
                 method="all",
             )
     finally:
-        np.random.set_state(state)
         warnings.formatwarning = formatwarning
     # SALib 1.6 gives the given-data estimator as delta_raw (beside its
     # binned variants); earlier versions as delta.
