@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import dk
+from . import _paths, dk
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"' ]+?)\s*=")
@@ -155,7 +155,8 @@ def comments_by_name(
     )
     moved: dict[str, dict[int, int | None]] = {}
     for key, what, now in lists:
-        entries = _list_at(file_data, key)
+        entries = _paths.get(file_data, key, [])
+        entries = entries if isinstance(entries, list) else []
         position = {name: i for i, name in enumerate(now)}
         moved[key] = {
             i: position.get(
@@ -174,9 +175,3 @@ def comments_by_name(
         if path:
             out[path] = text
     return out
-
-
-def _list_at(data: Any, dotted: str) -> list[Any]:
-    for step in dotted.split("."):
-        data = data.get(step) if isinstance(data, dict) else None
-    return data if isinstance(data, list) else []

@@ -81,9 +81,7 @@ class Tornado(ShowsTable):
         around the base (every parameter at its median), largest swing on top."""
         check_lang(lang)
         scale = unit_scale(unit) if is_money(self.outcome) else 1.0
-        rows = self.table.iloc[::-1]
-        labels = wrap([param_label(self.scenario, p, lang) for p in rows["path"]])
-        ax = bar_axes(ax, labels)
+        ax, rows, labels = _parameter_bars(self.scenario, self.table, ax, lang)
         y = np.arange(len(rows))
         base = self.base / scale
         lo = rows["outcome_low"].to_numpy() / scale
@@ -338,9 +336,7 @@ class Sobol(ShowsTable):
     def plot(self, *, ax: Axes | None = None, lang: str = "da") -> Axes:
         """Bars of the first-order and total indices with their intervals."""
         check_lang(lang)
-        rows = self.table.iloc[::-1]
-        labels = wrap([param_label(self.scenario, p, lang) for p in rows["path"]])
-        ax = bar_axes(ax, labels)
+        ax, rows, labels = _parameter_bars(self.scenario, self.table, ax, lang)
         y = np.arange(len(rows))
         ax.barh(
             y + 0.2,
@@ -460,15 +456,23 @@ class Delta(ShowsTable):
 
     def plot(self, *, ax: Axes | None = None, lang: str = "da") -> Axes:
         check_lang(lang)
-        rows = self.table.iloc[::-1]
-        labels = wrap([param_label(self.scenario, p, lang) for p in rows["path"]])
-        ax = bar_axes(ax, labels)
+        ax, rows, labels = _parameter_bars(self.scenario, self.table, ax, lang)
         y = np.arange(len(rows))
         ax.barh(y, rows["delta"], xerr=rows["delta_conf"], color="#4c72b0")
         ax.set_yticks(y, labels)
         ax.set_xlabel(label("sensitivity.delta", lang))
         ax.set_title(outcome_label(self.outcome, lang))
         return finish(ax)
+
+
+def _parameter_bars(
+    scenario: Scenario, table: pd.DataFrame, ax: Axes | None, lang: str
+) -> tuple[Axes, pd.DataFrame, list[str]]:
+    """The Axes for one horizontal bar per parameter of ``table``, its rows from
+    the bottom bar up (the table's first row on top) and their wrapped labels."""
+    rows = table.iloc[::-1]
+    labels = wrap([param_label(scenario, p, lang) for p in rows["path"]])
+    return bar_axes(ax, labels), rows, labels
 
 
 @contextlib.contextmanager
