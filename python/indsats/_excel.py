@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from . import _core, _format, _paths
 from ._atomic import write_atomic
 from ._files import check_suffix
-from ._labels import label
+from ._labels import detail_in_language, label
 from ._options import unit_scale
 from ._sources import comments_by_name, reference_sources, source_of, toml_comments
 
@@ -429,13 +429,14 @@ def write_excel(
     assumptions = assumptions_frame(result, lang)
     details = []
     if result.n_detail:
-        kinds = [("sheet.by_segment", result.by_segment)]
+        kinds = [("segment", result.by_segment)]
         if result.components:
-            kinds.append(("sheet.by_component", result.by_component))
-        for title, frame_of in kinds:
+            kinds.append(("component", result.by_component))
+        for kind, frame_of in kinds:
             # The English frame names the outputs, whichever language the sheet speaks.
-            keys = frame_of(percentiles=with_median, lang="en").iloc[:, 1]
-            details.append((title, frame_of(percentiles=with_median, lang=lang), keys))
+            english = frame_of(percentiles=with_median)
+            shown = detail_in_language(english, lang)
+            details.append((f"sheet.by_{kind}", shown, english.iloc[:, 1]))
     chart = _chart_png(result, lang, unit, percentiles)
     n = min(result.n_draws, MAX_ROWS)
 

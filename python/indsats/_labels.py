@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._options import check_lang
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _LABELS: dict[str, dict[str, str]] = {
     # The business-case table.
@@ -287,3 +292,52 @@ def label(key: str, lang: str = "en") -> str:
     check_lang(lang)
     entry = _LABELS.get(key)
     return entry[lang] if entry else key
+
+
+# Outputs per segment and component (Result.by_segment, by_component): the
+# frames are built in English and shown in a language here.
+DETAIL_COLUMNS = {
+    "en": {
+        "segment": "segment",
+        "component": "component",
+        "output": "output",
+        "arm": "arm",
+        "year": "year",
+        "mean": "mean",
+    },
+    "da": {
+        "segment": "segment",
+        "component": "komponent",
+        "output": "størrelse",
+        "arm": "gren",
+        "year": "år",
+        "mean": "middel",
+    },
+}
+
+
+def detail_in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """An English frame of outputs per segment or component as ``lang`` shows it:
+    the headers, the outputs' names (:func:`detail_output_label`) and the arms."""
+    if lang == "en":
+        return frame
+    en, shown = DETAIL_COLUMNS["en"], DETAIL_COLUMNS[lang]
+    out = frame.copy()
+    out[en["output"]] = [detail_output_label(o, lang) for o in frame[en["output"]]]
+    out[en["arm"]] = [label(a, lang) if a else "" for a in frame[en["arm"]]]
+    return out.rename(columns={en[k]: shown[k] for k in en})
+
+
+def detail_output_label(output: str, lang: str) -> str:
+    """An output per segment or component as the frame shows it: its name in
+    English (``stock.job``), words in Danish (``Bestand: job``)."""
+    if lang == "en":
+        return output
+    kind, _, state = output.partition(".")
+    if state:
+        sep = " " if kind == "flow" else ": "  # "Afgang til job", "Bestand: job"
+        shown = label(state, lang)
+        # The model's states in lower case inside a phrase; a scenario's own names as written.
+        shown = shown.lower() if shown != state else state
+        return f"{label(f'detail.{kind}', lang)}{sep}{shown}"
+    return label(f"detail.{output}", lang)

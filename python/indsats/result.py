@@ -13,7 +13,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from . import _core, _format
-from ._labels import label
+from ._labels import DETAIL_COLUMNS, detail_in_language, label
 from ._options import (
     ARMS,
     check_arm,
@@ -246,7 +246,9 @@ class Result:
         (:attr:`n_detail`). Outputs: ``stock.<state>`` (average stock in the
         year) and ``flow.<destination>`` per arm, ``savings`` (the
         perspective's cost difference of the segment; arm empty)."""
-        return self._detail_frame("segment", self.segments, percentiles, lang)
+        check_lang(lang)
+        frame = self._detail_frame("segment", self.segments, percentiles)
+        return detail_in_language(frame, lang)
 
     def by_component(
         self, *, percentiles: Sequence[float] = (5, 50, 95), lang: str = "en"
@@ -255,33 +257,34 @@ class Result:
         and calendar year, the mean and percentiles over the kept draws:
         ``investment`` (borne by the run's perspective), ``enrolment``
         (average enrolled in the year's months) and ``capped_months``."""
-        return self._detail_frame("component", self.components, percentiles, lang)
+        check_lang(lang)
+        frame = self._detail_frame("component", self.components, percentiles)
+        return detail_in_language(frame, lang)
 
     def _detail_frame(
-        self, kind: str, names: list[str], percentiles: Sequence[float], lang: str
+        self, kind: str, names: list[str], percentiles: Sequence[float]
     ) -> pd.DataFrame:
-        check_lang(lang)
+        """The outputs per ``kind`` in English (:func:`detail_in_language` shows them)."""
         ps = check_percentiles(percentiles)
         if self.n_detail == 0:
             raise ValueError(
                 "this run kept no outputs per segment and component; simulate again with "
                 "keep_detail=None (the default) or keep_detail=N"
             )
-        columns = _DETAIL_COLUMNS[lang]
+        columns = DETAIL_COLUMNS["en"]
         header = [columns[kind], columns["output"], columns["arm"], columns["year"]]
         rows: list[dict[str, Any]] = []
         for (name, arm), block in self._blocks.items():
             split = _split_detail(name, kind, names) if block.source == "detail" else None
             if split is None:
                 continue
-            entry, output = split[0], detail_output_label(split[1], lang)
+            entry, output = split
             values = self._block(name, arm)
             mean = values.mean(axis=0)
             bands = np.percentile(values, ps, axis=0) if ps else np.empty((0, values.shape[1]))
-            shown_arm = "" if arm is None else (label(arm, lang) if lang == "da" else arm)
             for y, year in enumerate(self.years):
                 row: dict[str, Any] = dict(
-                    zip(header, (entry, output, shown_arm, year), strict=True)
+                    zip(header, (entry, output, arm or "", year), strict=True)
                 )
                 row[columns["mean"]] = float(mean[y])
                 for i, p in enumerate(ps):
@@ -622,41 +625,6 @@ class Result:
         table = self.table(percentiles=(5, 95))._repr_html_()
         summary = self.summary(percentiles=(5, 95))._repr_html_()
         return f"<h4>{title}</h4>{table}<p></p>{summary}"
-
-
-_DETAIL_COLUMNS = {
-    "en": {
-        "segment": "segment",
-        "component": "component",
-        "output": "output",
-        "arm": "arm",
-        "year": "year",
-        "mean": "mean",
-    },
-    "da": {
-        "segment": "segment",
-        "component": "komponent",
-        "output": "størrelse",
-        "arm": "gren",
-        "year": "år",
-        "mean": "middel",
-    },
-}
-
-
-def detail_output_label(output: str, lang: str) -> str:
-    """An output per segment or component as the frame shows it: its name in
-    English (``stock.job``), words in Danish (``Bestand: job``)."""
-    if lang == "en":
-        return output
-    kind, _, state = output.partition(".")
-    if state:
-        sep = " " if kind == "flow" else ": "  # "Afgang til job", "Bestand: job"
-        shown = label(state, lang)
-        # The model's states in lower case inside a phrase; a scenario's own names as written.
-        shown = shown.lower() if shown != state else state
-        return f"{label(f'detail.{kind}', lang)}{sep}{shown}"
-    return label(f"detail.{output}", lang)
 
 
 _STOCK_COLUMNS = {
